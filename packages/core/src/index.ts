@@ -1,0 +1,13 @@
+export { loadConfig } from './config';
+export {
+  type CancellationCode,
+  type CancellationMeaning,
+  conditionFailedItem,
+  createDocumentClient,
+  explainTransactionFailure,
+  isConditionFailed,
+} from './dynamo';
+export { type ComposedEmail, composeEmail, type EmailTemplate, escapeHtml, type OutgoingEmail, type SendResult, sendEmail } from './email';
+export { ClientError, EventValidationError } from './errors';
+export { createHandler, type HandlerOptions, type Invocation } from './handler';
+export { logLine } from './log';

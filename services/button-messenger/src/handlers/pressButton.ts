@@ -1,0 +1,30 @@
+import { ClientError, createHandler } from '@zero-idle/core';
+import * as z from 'zod';
+import { pressDependencies } from '../dependencies';
+import { type Press, pressButton as press } from '../domain/press';
+
+const clickType = z.enum(['SINGLE', 'DOUBLE', 'LONG']);
+
+/** The classic AWS IoT button, delivered by the IoT rule on iotbutton/+. */
+const iotButtonEvent = z
+  .object({ serialNumber: z.string().min(1), clickType, batteryVoltage: z.string().optional() })
+  .transform((e): Press => ({ buttonId: e.serialNumber, clickType: e.clickType, source: 'iot' }));
+
+/** AWS IoT 1-Click (discontinued 2024-12-16, still accepted for buttons already placed). */
+const oneClickEvent = z
+  .object({
+    deviceInfo: z.object({ deviceId: z.string().min(1) }),
+    deviceEvent: z.object({ buttonClicked: z.object({ clickType }) }),
+  })
+  .transform((e): Press => ({ buttonId: e.deviceInfo.deviceId, clickType: e.deviceEvent.buttonClicked.clickType, source: 'iot-1-click' }));
+
+/** A press from a device; the device itself is authenticated by IoT Core, so no secret is asked. */
+export const handler = createHandler({ event: z.union([iotButtonEvent, oneClickEvent]) }, async (event, { log }) => {
+  log({ button: event.buttonId, clickType: event.clickType, source: event.source });
+  const result = await press(pressDependencies, event);
+  log(result);
+  if (result.outcome === 'unknown-button') throw new ClientError(404, `Unknown button ${event.buttonId}: configure it first`, 'UnknownButton');
+  // Failing the invocation makes IoT's asynchronous invoke retry; the button was re-armed, so a retry may send.
+  if (result.outcome === 'failed') throw new Error(`Email for button ${event.buttonId} was not sent: ${result.error}`);
+  return result;
+});
