@@ -1,0 +1,84 @@
+#!/usr/bin/env -S npx tsx
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { portsFrom, readState, startLocalCloud } from './index';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const usage = `Usage: local-cloud <command> [options]
+  start [--port-base 4566] [--persist] [--services a,b]   start the local cloud (Ctrl-C stops it)
+  publish <topic> <json> [--port-base 4566]               publish an MQTT message to the IoT rules
+  calls [--port-base 4566]                                AWS API calls so far, per function and action`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'port-base': { type: 'string', default: '4566' },
+    persist: { type: 'boolean', default: false },
+    services: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+const [command = 'start', ...args] = positionals;
+const portBase = Number(values['port-base']);
+
+/** A request to the endpoint as the AWS CLI would make it (the local cloud reads the credential scope). */
+async function callEndpoint(service: string, path: string, body: string): Promise<Response> {
+  const { urls } = readState(root, portsFrom(portBase).endpoint);
+  return fetch(`${urls.endpoint}${path}`, {
+    method: 'POST',
+    headers: { authorization: `AWS4-HMAC-SHA256 Credential=localcli/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0` },
+    body,
+  });
+}
+
+async function main(): Promise<void> {
+  if (values.help) return console.log(usage);
+  switch (command) {
+    case 'start': {
+      const cloud = await startLocalCloud({ root, portBase, persist: values.persist, services: values.services?.split(',') });
+      const { urls } = cloud.context;
+      console.log(
+        [
+          '',
+          `local cloud ready in ${Math.round(cloud.startedInMs)} ms`,
+          `  AWS endpoint   ${urls.endpoint}   (export AWS_ENDPOINT_URL=${urls.endpoint})`,
+          `  inbox (SES)    ${urls.inbox}`,
+          ...Object.entries(urls)
+            .filter(([name]) => name.endsWith('.httpApi'))
+            .map(([name, url]) => `  ${name.padEnd(14)} ${url}`),
+          '  Ctrl-C stops everything',
+          '',
+        ].join('\n'),
+      );
+      let stopping = false;
+      const shutdown = async () => {
+        if (stopping) return;
+        stopping = true;
+        console.log('stopping the local cloud...');
+        await cloud.stop();
+        process.exit(0);
+      };
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+      return;
+    }
+    case 'publish': {
+      const [topic, message] = args;
+      if (!topic || message === undefined) throw new Error(`publish needs a topic and a message\n${usage}`);
+      const response = await callEndpoint('iotdata', `/topics/${encodeURIComponent(topic)}?qos=1`, message);
+      if (!response.ok) throw new Error(`publish failed: ${response.status} ${await response.text()}`);
+      return console.log(`published to ${topic}`);
+    }
+    case 'calls': {
+      const { urls } = readState(root, portsFrom(portBase).endpoint);
+      return console.log(JSON.stringify(await (await fetch(`${urls.endpoint}/_local/calls`)).json(), null, 2));
+    }
+    default:
+      throw new Error(`Unknown command ${command}\n${usage}`);
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});

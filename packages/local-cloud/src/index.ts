@@ -1,0 +1,98 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { type CloudContext, FunctionRegistry, type LocalModule, type Ports } from './context';
+import { dynamoDbModule, sesModule } from './emulators/module';
+import { Endpoint } from './endpoint';
+import { httpApiModule } from './events/httpApi';
+import { iotModule } from './events/iot';
+import { Resolver } from './intrinsics';
+import { lambdaModule } from './lambda/module';
+import { type LocalCloudState, stateFile } from './state';
+import { loadTemplates } from './template';
+
+export type { CloudContext, LocalModule, Ports } from './context';
+export { type AwsRequest, type Fault, awsError } from './endpoint';
+export { topicMatches } from './events/iot';
+export { Resolver } from './intrinsics';
+export { reportLine } from './lambda/runtime';
+export { readState, type LocalCloudState, stateFile } from './state';
+
+/** Ports derived from one base, so a second local cloud (the tests') can run beside `pnpm dev`. */
+export function portsFrom(base: number): Ports {
+  return { endpoint: base, dynamodb: base + 1, ses: base + 2, httpApis: base + 10 };
+}
+
+export interface LocalCloudOptions {
+  root: string;
+  portBase?: number;
+  region?: string;
+  /** Keep DynamoDB data in .local-cloud/dynamodb between runs. */
+  persist?: boolean;
+  services?: string[];
+  log?: (line: string) => void;
+}
+
+export interface LocalCloud {
+  context: CloudContext;
+  startedInMs: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one local AWS account: the emulators, every resource of every compiled template, the
+ * functions and their event sources. Modules start in order and stop in reverse.
+ */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const started = performance.now();
+  const region = options.region ?? 'us-east-1';
+  const ports = portsFrom(options.portBase ?? 4566);
+  const templates = loadTemplates(options.root, options.services);
+  const dataDir = options.persist ? join(options.root, '.local-cloud', 'dynamodb') : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const context: CloudContext = {
+    root: options.root,
+    region,
+    ports,
+    dataDir,
+    templates,
+    resolvers: new Map(templates.map((template) => [template.service, new Resolver(template, region)])),
+    endpoint: new Endpoint(ports.endpoint),
+    functions: new FunctionRegistry(),
+    urls: {},
+    log: options.log ?? ((line) => console.log(line)),
+  };
+  await context.endpoint.start();
+  context.urls.endpoint = context.endpoint.url;
+
+  const modules: LocalModule[] = [dynamoDbModule(), sesModule(), lambdaModule(), httpApiModule(), iotModule()];
+  const running: LocalModule[] = [];
+  const stop = async () => {
+    for (const module of running.reverse()) await module.stop?.();
+    await context.endpoint.stop();
+    rmSync(stateFile(options.root, ports.endpoint), { force: true });
+  };
+  try {
+    // The emulators start side by side (Java takes longest); the rest needs what came before.
+    const [dynamo, ses, ...rest] = modules as [LocalModule, LocalModule, ...LocalModule[]];
+    const emulators = await Promise.allSettled([dynamo.start(context), ses.start(context)]);
+    running.push(dynamo, ses);
+    const failed = emulators.find((result) => result.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    for (const module of rest) {
+      running.push(module);
+      await module.start(context);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const startedInMs = performance.now() - started;
+  writeState(stateFile(options.root, ports.endpoint), { pid: process.pid, region, urls: context.urls, startedInMs, services: templates.map((t) => t.service) });
+  return { context, startedInMs, stop };
+}
+
+function writeState(file: string, state: LocalCloudState): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+}

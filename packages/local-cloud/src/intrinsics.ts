@@ -1,0 +1,112 @@
+import type { ServiceTemplate } from './template';
+
+export const ACCOUNT_ID = '000000000000';
+
+/** What a resource resolves to locally: its Ref value and its GetAtt attributes. */
+export interface LocalResource {
+  ref: string;
+  attributes: Record<string, string>;
+}
+
+/**
+ * Resolves CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split)
+ * against the local names and ARNs the local cloud gave each resource.
+ */
+export class Resolver {
+  private readonly resources = new Map<string, LocalResource>();
+
+  constructor(
+    readonly template: ServiceTemplate,
+    readonly region: string,
+  ) {}
+
+  /** Modules register what they created, so later lookups give local names and URLs. */
+  register(logicalId: string, resource: LocalResource): void {
+    this.resources.set(logicalId, resource);
+  }
+
+  get pseudo(): Record<string, string> {
+    return {
+      'AWS::Region': this.region,
+      'AWS::AccountId': ACCOUNT_ID,
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': `${this.template.service}-${this.template.stage}`,
+    };
+  }
+
+  ref(logicalId: string): string {
+    const pseudo = this.pseudo[logicalId];
+    if (pseudo !== undefined) return pseudo;
+    const known = this.resources.get(logicalId);
+    if (known) return known.ref;
+    if (!this.template.resources[logicalId]) throw new Error(`${this.template.service}: Ref to unknown resource ${logicalId}`);
+    return logicalId;
+  }
+
+  getAtt(logicalId: string, attribute: string): string {
+    const value = this.resources.get(logicalId)?.attributes[attribute];
+    if (value !== undefined) return value;
+    const type = this.template.resources[logicalId]?.Type;
+    if (!type) throw new Error(`${this.template.service}: Fn::GetAtt on unknown resource ${logicalId}`);
+    if (attribute === 'Arn') return genericArn(type, this.region, this.ref(logicalId));
+    throw new Error(`${this.template.service}: the local cloud cannot resolve ${logicalId}.${attribute} (${type})`);
+  }
+
+  resolve(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((item) => this.resolve(item));
+    if (value === null || typeof value !== 'object') return value;
+    const entries = Object.entries(value);
+    const [fn, arg] = entries[0] ?? [];
+    if (entries.length === 1 && fn !== undefined) {
+      switch (fn) {
+        case 'Ref':
+          return this.ref(arg as string);
+        case 'Fn::GetAtt': {
+          const [id, attribute] = Array.isArray(arg) ? arg : String(arg).split(/\.(.*)/);
+          return this.getAtt(String(id), String(attribute));
+        }
+        case 'Fn::Join': {
+          const [separator, parts] = arg as [string, unknown[]];
+          return (this.resolve(parts) as unknown[]).join(separator);
+        }
+        case 'Fn::Select': {
+          const [index, list] = arg as [number, unknown];
+          return (this.resolve(list) as unknown[])[Number(this.resolve(index))];
+        }
+        case 'Fn::Split': {
+          const [separator, text] = arg as [string, unknown];
+          return String(this.resolve(text)).split(separator);
+        }
+        case 'Fn::Sub':
+          return this.sub(arg);
+      }
+    }
+    return Object.fromEntries(entries.map(([key, item]) => [key, this.resolve(item)]));
+  }
+
+  resolveString(value: unknown): string {
+    const resolved = this.resolve(value);
+    if (typeof resolved !== 'string' && typeof resolved !== 'number' && typeof resolved !== 'boolean') {
+      throw new Error(`${this.template.service}: expected a string, got ${JSON.stringify(resolved)}`);
+    }
+    return String(resolved);
+  }
+
+  private sub(arg: unknown): string {
+    const [text, variables] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [arg as string, {}];
+    return text.replace(/\$\{(!?)([^}]+)\}/g, (_, literal: string, name: string) => {
+      if (literal) return `\${${name}}`;
+      if (name in variables) return this.resolveString(variables[name]);
+      const [id, attribute] = name.split(/\.(.*)/);
+      return attribute ? this.getAtt(id ?? name, attribute) : this.ref(name);
+    });
+  }
+}
+
+function genericArn(type: string, region: string, name: string): string {
+  const [, service = 'local', kind = 'resource'] = type.split('::');
+  const lower = service.toLowerCase();
+  if (lower === 'iam') return `arn:aws:iam::${ACCOUNT_ID}:${kind.toLowerCase()}/${name}`;
+  return `arn:aws:${lower}:${region}:${ACCOUNT_ID}:${kind.toLowerCase()}/${name}`;
+}

@@ -1,0 +1,121 @@
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CloudContext, LocalModule } from '../context';
+import { awsError } from '../endpoint';
+import { ACCOUNT_ID } from '../intrinsics';
+import { resourcesOfType } from '../template';
+import { unpackArtifact } from './code';
+import { type InvokeResult, LocalFunction } from './runtime';
+
+/** Every AWS::Lambda::Function of the templates, runnable locally, and the Lambda Invoke API. */
+export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalModule {
+  let functions: LocalFunction[] = [];
+  return {
+    name: 'lambda',
+    async start(context) {
+      for (const template of context.templates) {
+        const resolver = context.resolvers.get(template.service);
+        if (!resolver) continue;
+        for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+          const p = resource.Properties;
+          const name = String(p.FunctionName ?? `${template.service}-${template.stage}-${logicalId}`);
+          const arn = `arn:aws:lambda:${context.region}:${ACCOUNT_ID}:function:${name}`;
+          resolver.register(logicalId, { ref: name, attributes: { Arn: arn } });
+        }
+      }
+      for (const template of context.templates) {
+        const resolver = context.resolvers.get(template.service);
+        if (!resolver) continue;
+        for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+          const p = resource.Properties;
+          const name = resolver.ref(logicalId);
+          // Each function signs with its own key, so the endpoint can tell functions apart.
+          const accessKeyId = `LOCAL${name.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`.slice(0, 128);
+          const variables = resolver.resolve((p.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<string, string>;
+          const memoryMb = Number(p.MemorySize ?? 128);
+          const zip = join(template.artifactsDir, basename(String((p.Code as { S3Key?: string }).S3Key ?? `${logicalId}.zip`)));
+          const fn = new LocalFunction(
+            {
+              service: template.service,
+              logicalId,
+              name,
+              arn: resolver.getAtt(logicalId, 'Arn'),
+              handler: String(p.Handler),
+              codeDir: unpackArtifact(zip, join(context.root, '.local-cloud', 'code', template.service, logicalId)),
+              timeoutSeconds: Number(p.Timeout ?? 3),
+              memoryMb,
+              environment: {
+                ...Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)])),
+                AWS_REGION: context.region,
+                AWS_DEFAULT_REGION: context.region,
+                AWS_ENDPOINT_URL: context.endpoint.url,
+                AWS_ACCESS_KEY_ID: accessKeyId,
+                AWS_SECRET_ACCESS_KEY: 'local',
+                AWS_LAMBDA_FUNCTION_NAME: name,
+                AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
+                AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+                AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+                TZ: 'UTC',
+              },
+            },
+            context.log,
+            options.maxConcurrency,
+          );
+          context.endpoint.nameCaller(fn.config.environment.AWS_ACCESS_KEY_ID ?? '', name);
+          context.functions.add(fn);
+        }
+      }
+      functions = context.functions.all();
+      context.endpoint.route('lambda', {
+        action: (request) => (/\/functions\/[^/]+\/invocations$/.test(request.path) ? 'Invoke' : `${request.method} ${request.path}`),
+        handle: async (request) => {
+          const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.path);
+          if (!match || request.method !== 'POST') return awsError(400, 'UnsupportedOperation', `The local Lambda API supports Invoke only, not ${request.method} ${request.path}`);
+          const fn = context.functions.find(decodeURIComponent(match[1] ?? ''));
+          if (!fn) return awsError(404, 'ResourceNotFoundException', `Function not found: ${decodeURIComponent(match[1] ?? '')}`);
+          const event = request.body.length ? (JSON.parse(request.body.toString()) as unknown) : {};
+          const type = String(request.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+          if (type === 'DryRun') return { status: 204 };
+          if (type === 'Event') {
+            void invokeAsync(context, fn, event, 'lambda:Invoke');
+            return { status: 202 };
+          }
+          return invocationResponse(await fn.invoke(event));
+        },
+      });
+    },
+    async stop() {
+      await Promise.all(functions.map((fn) => fn.stop()));
+    },
+  };
+}
+
+function invocationResponse(result: InvokeResult): { status: number; headers: Record<string, string>; body: string } {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST', 'x-amzn-requestid': result.requestId };
+  if (result.ok) return { status: 200, headers, body: JSON.stringify(result.result ?? null) };
+  return { status: 200, headers: { ...headers, 'x-amz-function-error': 'Unhandled' }, body: JSON.stringify(result.error) };
+}
+
+/** Seconds between the attempts of an asynchronous invocation (AWS waits about 1 and 2 minutes). */
+const ASYNC_RETRY_DELAYS_MS = [1_000, 2_000];
+
+/**
+ * An asynchronous invocation as Lambda makes it for IoT, S3, SNS or InvocationType=Event: two retries
+ * after a failure, then the event is reported as dropped, with the event itself in the log so nothing
+ * vanishes without a trace.
+ */
+export async function invokeAsync(context: CloudContext, fn: LocalFunction, event: unknown, source: string): Promise<InvokeResult> {
+  let result = await fn.invoke(event);
+  for (const delay of ASYNC_RETRY_DELAYS_MS) {
+    if (result.ok) return result;
+    context.log(`[${fn.config.name}] async invocation from ${source} failed (${result.error.errorType}: ${result.error.errorMessage}); retrying in ${delay} ms`);
+    await sleep(delay);
+    result = await fn.invoke(event);
+  }
+  if (!result.ok) {
+    context.log(
+      `[${fn.config.name}] async invocation from ${source} failed 3 times and has no on-failure destination; event: ${JSON.stringify(event)}`,
+    );
+  }
+  return result;
+}

@@ -1,0 +1,191 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+export interface FunctionConfig {
+  service: string;
+  logicalId: string;
+  name: string;
+  arn: string;
+  handler: string;
+  codeDir: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  environment: Record<string, string>;
+}
+
+export interface LambdaError {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}
+
+export type InvokeResult = { ok: true; result: unknown; requestId: string } | { ok: false; error: LambdaError; requestId: string };
+
+interface Worker {
+  process: ChildProcess;
+  ready: Promise<{ initMs: number }>;
+  busy: boolean;
+  cold: boolean;
+}
+
+const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.ts', import.meta.url));
+
+/**
+ * One Lambda function: a pool of worker processes, each an execution environment that runs one
+ * invocation at a time and stays warm for the next. More concurrent invocations start more workers,
+ * up to `maxConcurrency`; beyond that invocations wait, as with reserved concurrency.
+ */
+export class LocalFunction {
+  private readonly workers: Worker[] = [];
+  private readonly waiting: Array<() => void> = [];
+  private stopped = false;
+
+  constructor(
+    readonly config: FunctionConfig,
+    private readonly output: (line: string) => void,
+    private readonly maxConcurrency = 4,
+  ) {}
+
+  async invoke(event: unknown): Promise<InvokeResult> {
+    const worker = await this.acquire();
+    const requestId = randomUUID();
+    try {
+      return await this.run(worker, requestId, event);
+    } finally {
+      worker.busy = false;
+      this.waiting.shift()?.();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.workers.map((worker) => this.kill(worker)));
+  }
+
+  private async acquire(): Promise<Worker> {
+    for (;;) {
+      if (this.stopped) throw new Error(`${this.config.name} is stopped`);
+      const idle = this.workers.find((worker) => !worker.busy);
+      if (idle) {
+        idle.busy = true;
+        return idle;
+      }
+      if (this.workers.length < this.maxConcurrency) {
+        const worker = this.spawn();
+        worker.busy = true;
+        return worker;
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private spawn(): Worker {
+    const child = fork(BOOTSTRAP, [], {
+      execArgv: ['--disable-warning=ExperimentalWarning', `--max-old-space-size=${this.config.memoryMb}`],
+      env: { ...this.config.environment, LOCAL_LAMBDA_CODE_DIR: this.config.codeDir, _HANDLER: this.config.handler },
+      cwd: this.config.codeDir,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    const prefix = `[${this.config.name}]`;
+    for (const stream of [child.stdout, child.stderr]) {
+      let pending = '';
+      stream?.on('data', (chunk: Buffer) => {
+        const lines = (pending + chunk.toString()).split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) this.output(`${prefix} ${line}`);
+      });
+    }
+    const ready = new Promise<{ initMs: number }>((resolve, reject) => {
+      child.once('message', (message: { type: string; initMs: number }) => resolve(message));
+      child.once('exit', (code) => reject(new Error(`${this.config.name} exited during init (code ${code})`)));
+    });
+    ready.catch(() => undefined);
+    const worker: Worker = { process: child, ready, busy: false, cold: true };
+    child.once('exit', () => {
+      const index = this.workers.indexOf(worker);
+      if (index >= 0) this.workers.splice(index, 1);
+    });
+    this.workers.push(worker);
+    return worker;
+  }
+
+  private async run(worker: Worker, requestId: string, event: unknown): Promise<InvokeResult> {
+    const { name, arn, memoryMb, timeoutSeconds } = this.config;
+    const started = performance.now();
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    let initMs: number | undefined;
+    try {
+      ({ initMs } = await worker.ready);
+    } catch (error) {
+      return { ok: false, requestId, error: { errorType: 'Runtime.ExitError', errorMessage: (error as Error).message } };
+    }
+    const cold = worker.cold;
+    worker.cold = false;
+
+    const outcome = await new Promise<{ ok: boolean; result?: unknown; error?: LambdaError; durationMs: number; maxMemoryMb?: number; status?: string }>(
+      (resolve) => {
+        const onMessage = (message: { type: string; requestId: string } & Record<string, unknown>) => {
+          if (message.type !== 'result' || message.requestId !== requestId) return;
+          cleanup();
+          resolve(message as never);
+        };
+        const onExit = (code: number | null) => {
+          cleanup();
+          resolve({
+            ok: false,
+            durationMs: performance.now() - started,
+            status: 'error',
+            error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: exit status ${code}` },
+          });
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          void this.kill(worker);
+          resolve({
+            ok: false,
+            durationMs: timeoutSeconds * 1000,
+            status: 'timeout',
+            error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds` },
+          });
+        }, deadline - Date.now());
+        const cleanup = () => {
+          clearTimeout(timer);
+          worker.process.off('message', onMessage);
+          worker.process.off('exit', onExit);
+        };
+        worker.process.on('message', onMessage);
+        worker.process.once('exit', onExit);
+        worker.process.send({ type: 'invoke', requestId, event, deadline, functionName: name, functionArn: arn, memoryMb });
+      },
+    );
+
+    this.output(
+      `[${name}] ${reportLine({ requestId, durationMs: outcome.durationMs, memoryMb, maxMemoryMb: outcome.maxMemoryMb, initMs: cold ? initMs : undefined, status: outcome.status })}`,
+    );
+    if (outcome.ok) return { ok: true, requestId, result: outcome.result };
+    return { ok: false, requestId, error: outcome.error ?? { errorType: 'Unknown', errorMessage: 'unknown error' } };
+  }
+
+  private async kill(worker: Worker): Promise<void> {
+    if (worker.process.exitCode !== null || worker.process.signalCode !== null) return;
+    const exited = new Promise((resolve) => worker.process.once('exit', resolve));
+    worker.process.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** The line Lambda writes after each invocation. */
+export function reportLine(report: { requestId: string; durationMs: number; memoryMb: number; maxMemoryMb?: number; initMs?: number; status?: string }): string {
+  const parts = [
+    `REPORT RequestId: ${report.requestId}`,
+    `Duration: ${report.durationMs.toFixed(2)} ms`,
+    `Billed Duration: ${Math.ceil(report.durationMs + (report.initMs ?? 0))} ms`,
+    `Memory Size: ${report.memoryMb} MB`,
+    `Max Memory Used: ${report.maxMemoryMb ?? '-'} MB`,
+  ];
+  if (report.initMs !== undefined) parts.push(`Init Duration: ${report.initMs.toFixed(2)} ms`);
+  if (report.status) parts.push(`Status: ${report.status}`);
+  return parts.join('\t');
+}
