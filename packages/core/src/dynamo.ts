@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 /** A document client that drops undefined attributes instead of failing on them. */
 export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
@@ -13,10 +14,14 @@ export function isConditionFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-/** The item DynamoDB returns with a failed condition when ReturnValuesOnConditionCheckFailure is ALL_OLD. */
+/**
+ * The item as it was when a condition failed (ReturnValuesOnConditionCheckFailure: ALL_OLD), as plain
+ * values: the document client leaves the error's item in AttributeValue form.
+ */
 export function conditionFailedItem(error: unknown): Record<string, unknown> | undefined {
   if (!isConditionFailed(error)) return undefined;
-  return (error as { Item?: Record<string, unknown> }).Item;
+  const item = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
+  return item ? unmarshall(item) : undefined;
 }
 
 export type CancellationCode =

@@ -50,6 +50,7 @@ export class Endpoint {
   private readonly callers = new Map<string, string>();
   private readonly calls: Record<string, Record<string, number>> = {};
   private faults: Fault[] = [];
+  private readonly localApis = new Map<string, () => unknown>();
   private server?: Server;
 
   constructor(readonly port: number) {}
@@ -60,6 +61,11 @@ export class Endpoint {
 
   route(service: string, route: ServiceRoute): void {
     this.routes.set(service, route);
+  }
+
+  /** Adds a read-only local API at GET /_local/<name> (modules describe what they run). */
+  localApi(name: string, describe: () => unknown): void {
+    this.localApis.set(`/_local/${name}`, describe);
   }
 
   /** Gives an access key a caller name (a function's name), so its calls are counted under it. */
@@ -137,6 +143,8 @@ export class Endpoint {
   private local(method: string, path: string, body: Buffer): AwsResponse {
     const ok = (payload: unknown) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
     if (path === '/_local/health') return ok({ ok: true });
+    const describe = this.localApis.get(path);
+    if (describe && method === 'GET') return ok(describe());
     if (path === '/_local/calls' && method === 'GET') return ok(this.calls);
     if (path === '/_local/calls' && method === 'DELETE') {
       for (const caller of Object.keys(this.calls)) delete this.calls[caller];

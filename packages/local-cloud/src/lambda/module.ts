@@ -66,6 +66,10 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
         }
       }
       functions = context.functions.all();
+      // Tests load a handler in process with exactly the environment the template gives it.
+      context.endpoint.localApi('functions', () =>
+        functions.map(({ config }) => ({ service: config.service, name: config.name, handler: config.handler, environment: config.environment })),
+      );
       context.endpoint.route('lambda', {
         action: (request) => (/\/functions\/[^/]+\/invocations$/.test(request.path) ? 'Invoke' : `${request.method} ${request.path}`),
         handle: async (request) => {

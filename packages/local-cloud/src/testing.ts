@@ -1,0 +1,80 @@
+// Helpers for tests that run against a local cloud: its URLs, the inbox, faults, function settings.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Fault } from './endpoint';
+
+export const TEST_PORT_BASE = 14566;
+
+/** The URLs of the local cloud the test run started (see the Jest global setup). */
+export function testCloud() {
+  const endpoint = process.env.LOCAL_CLOUD_ENDPOINT;
+  const inbox = process.env.LOCAL_CLOUD_INBOX;
+  if (!endpoint || !inbox) throw new Error('No local cloud for this test: run it through "npm test", whose Jest setup starts one');
+  return { endpoint, inbox, httpApi: (service: string) => process.env[`LOCAL_CLOUD_HTTP_${service.replace(/-/g, '_').toUpperCase()}`] ?? '' };
+}
+
+export interface InboxEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: number;
+}
+
+/** Every email the local SES accepted so far. */
+export async function inbox(): Promise<InboxEmail[]> {
+  const response = await fetch(`${testCloud().inbox}/store`);
+  return ((await response.json()) as { emails: InboxEmail[] }).emails;
+}
+
+export async function emailsTo(address: string): Promise<InboxEmail[]> {
+  return (await inbox()).filter((email) => [...email.destination.to, ...email.destination.cc, ...email.destination.bcc].includes(address));
+}
+
+/** Waits until `address` has at least `count` emails; returns them all. */
+export async function waitForEmails(address: string, count = 1, timeoutMs = 10_000): Promise<InboxEmail[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const emails = await emailsTo(address);
+    if (emails.length >= count || Date.now() > deadline) return emails;
+    await sleep(50);
+  }
+}
+
+/** The next `count` calls matching the fault fail with its error (see Endpoint). */
+export async function injectFault(fault: Partial<Fault> & { service: string }): Promise<void> {
+  const response = await fetch(`${testCloud().endpoint}/_local/faults`, { method: 'POST', body: JSON.stringify(fault) });
+  if (!response.ok) throw new Error(`Could not inject fault: ${await response.text()}`);
+}
+
+/** Sets process.env to what the template gives a function, so its handler can be imported in process. */
+export async function useFunctionEnvironment(functionName: string): Promise<void> {
+  const functions = (await (await fetch(`${testCloud().endpoint}/_local/functions`)).json()) as Array<{ name: string; environment: Record<string, string> }>;
+  const fn = functions.find((candidate) => candidate.name === functionName);
+  if (!fn) throw new Error(`The local cloud runs no function ${functionName}`);
+  const { AWS_ACCESS_KEY_ID: _key, AWS_LAMBDA_FUNCTION_NAME: _name, ...environment } = fn.environment;
+  Object.assign(process.env, environment, { AWS_ACCESS_KEY_ID: 'jestintegration', AWS_SECRET_ACCESS_KEY: 'local' });
+}
+
+/** AWS API calls per caller and `service:Action`, as the endpoint counted them. */
+export async function apiCalls(): Promise<Record<string, Record<string, number>>> {
+  return (await (await fetch(`${testCloud().endpoint}/_local/calls`)).json()) as Record<string, Record<string, number>>;
+}
+
+/** A Lambda context good enough for calling a handler in process. */
+export function lambdaContext(functionName = 'test') {
+  return {
+    awsRequestId: crypto.randomUUID(),
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'test',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

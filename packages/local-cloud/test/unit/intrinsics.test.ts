@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import { Resolver } from '../../src/intrinsics';
+import { reportLine } from '../../src/lambda/runtime';
+
+const template = {
+  service: 'svc',
+  stage: 'dev',
+  dir: '/x',
+  artifactsDir: '/x/.serverless',
+  resources: { Table: { Type: 'AWS::DynamoDB::Table' }, Fn: { Type: 'AWS::Lambda::Function' }, Role: { Type: 'AWS::IAM::Role' } },
+};
+
+describe('Resolver', () => {
+  const resolver = new Resolver(template, 'eu-west-1');
+  resolver.register('Table', { ref: 'svc-dev-table', attributes: { Arn: 'arn:aws:dynamodb:eu-west-1:000000000000:table/svc-dev-table', StreamArn: 'stream-arn' } });
+
+  it('resolves Ref, GetAtt (both forms), Sub, Join, Select and Split', () => {
+    expect(resolver.resolve({ Ref: 'Table' })).toBe('svc-dev-table');
+    expect(resolver.resolve({ 'Fn::GetAtt': ['Table', 'StreamArn'] })).toBe('stream-arn');
+    expect(resolver.resolve({ 'Fn::GetAtt': 'Table.Arn' })).toContain(':table/svc-dev-table');
+    expect(resolver.resolve({ 'Fn::Sub': 'arn:aws:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${Table}-${!Literal}' })).toBe(
+      'arn:aws:states:eu-west-1:000000000000:stateMachine:svc-dev-table-${Literal}',
+    );
+    expect(resolver.resolve({ 'Fn::Sub': ['${A}/${Table.Arn}', { A: { Ref: 'AWS::StackName' } }] })).toBe(
+      'svc-dev/arn:aws:dynamodb:eu-west-1:000000000000:table/svc-dev-table',
+    );
+    expect(resolver.resolve({ 'Fn::Join': ['-', ['a', { Ref: 'AWS::Partition' }]] })).toBe('a-aws');
+    expect(resolver.resolve({ 'Fn::Select': [1, { 'Fn::Split': [',', 'x,y,z'] }] })).toBe('y');
+    expect(resolver.resolve({ nested: [{ Ref: 'AWS::URLSuffix' }] })).toEqual({ nested: ['amazonaws.com'] });
+  });
+
+  it('gives unregistered resources a local ARN and fails clearly on the unknown', () => {
+    expect(resolver.resolve({ 'Fn::GetAtt': ['Role', 'Arn'] })).toBe('arn:aws:iam::000000000000:role/Role');
+    expect(() => resolver.resolve({ Ref: 'Missing' })).toThrow('svc: Ref to unknown resource Missing');
+    expect(() => resolver.resolve({ 'Fn::GetAtt': ['Fn', 'SnapStartResponse'] })).toThrow('cannot resolve Fn.SnapStartResponse');
+  });
+});
+
+describe('reportLine', () => {
+  it('prints what Lambda prints, with the init duration only on a cold start', () => {
+    expect(reportLine({ requestId: 'r', durationMs: 12.345, memoryMb: 256, maxMemoryMb: 80, initMs: 150.5 })).toBe(
+      'REPORT RequestId: r\tDuration: 12.35 ms\tBilled Duration: 163 ms\tMemory Size: 256 MB\tMax Memory Used: 80 MB\tInit Duration: 150.50 ms',
+    );
+    expect(reportLine({ requestId: 'r', durationMs: 1.2, memoryMb: 128, maxMemoryMb: 70 })).not.toContain('Init Duration');
+  });
+});

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Packages every service through compose when a source, config or lockfile is newer than the last package.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+stamp="$ROOT/.local-cloud/packaged"
+newer=""
+if [ -f "$stamp" ]; then
+  newer=$(find services packages serverless.shared.yml serverless-compose.yml pnpm-lock.yaml \
+    \( -name node_modules -o -name .serverless -o -name .esbuild -o -name test -o -name bench \) -prune -o \
+    -type f -newer "$stamp" -print -quit)
+fi
+missing=""
+for dir in services/*/; do [ -f "$dir/.serverless/cloudformation-template-update-stack.json" ] || missing=1; done
+if [ ! -f "$stamp" ] || [ -n "$newer" ] || [ -n "$missing" ]; then
+  printf '\033[2m[setup]\033[0m %s\n' "packaging services (osls-compose package)" >&2
+  pnpm exec osls-compose package --stage dev >&2
+  mkdir -p "$ROOT/.local-cloud" && touch "$stamp"
+fi
