@@ -14,11 +14,15 @@ declare global {
 
 export default async function globalSetup(): Promise<void> {
   const file = stateFile(root, portsFrom(TEST_PORT_BASE).endpoint);
-  const child = spawn(process.execPath, [`${root}/node_modules/tsx/dist/cli.mjs`, 'packages/local-cloud/src/cli.ts', 'start', '--port-base', String(TEST_PORT_BASE)], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    [`${root}/node_modules/tsx/dist/cli.mjs`, 'packages/local-cloud/src/cli.ts', 'start', '--port-base', String(TEST_PORT_BASE)],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   globalThis.__LOCAL_CLOUD__ = child;
   let output = '';
   const log = process.env.LOCAL_CLOUD_LOG;

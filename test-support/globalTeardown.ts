@@ -19,7 +19,9 @@ export default async function globalTeardown(): Promise<void> {
   if (!child || child.exitCode !== null) return;
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.kill('SIGINT');
-  const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 15_000)))]);
+  clearTimeout(timer);
   if (code === 'timeout') {
     child.kill('SIGKILL');
     throw new Error('The local cloud did not stop within 15 s of Ctrl-C');

@@ -95,13 +95,10 @@ export interface HandlerOptions<S extends z.ZodType> {
  * Builds a Lambda handler: validate the event with zod, run, log one line. Errors are never swallowed:
  * only ClientErrors of an HTTP handler become responses, everything else fails the invocation.
  */
-export function createHandler<S extends z.ZodType, R>(
-  options: HandlerOptions<S>,
-  run: (event: z.infer<S>, invocation: Invocation) => Promise<R>,
-) {
+export function createHandler<S extends z.ZodType, R>(options: HandlerOptions<S>, run: (event: z.infer<S>, invocation: Invocation) => Promise<R>) {
   const handler = middy<z.infer<S>, R, Error, Context>().use(oneLogLine());
   if (options.http) handler.use(httpErrorResponse());
-  return handler.use(validateEvent(options.event)).handler((event, context) =>
-    run(event, { context, log: (fields) => Object.assign(fieldsOf.get(context) ?? {}, fields) }),
-  );
+  return handler
+    .use(validateEvent(options.event))
+    .handler((event, context) => run(event, { context, log: (fields) => Object.assign(fieldsOf.get(context) ?? {}, fields) }));
 }

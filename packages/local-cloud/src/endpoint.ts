@@ -96,7 +96,8 @@ export class Endpoint {
     const body = await readBody(req);
     if (url.pathname.startsWith('/_local/')) return send(res, this.local(req.method ?? 'GET', url.pathname, body));
 
-    const credential = CREDENTIAL.exec(String(req.headers.authorization ?? '')) ?? CREDENTIAL.exec(`Credential=${url.searchParams.get('X-Amz-Credential') ?? ''}`);
+    const credential =
+      CREDENTIAL.exec(String(req.headers.authorization ?? '')) ?? CREDENTIAL.exec(`Credential=${url.searchParams.get('X-Amz-Credential') ?? ''}`);
     if (!credential) return send(res, awsError(403, 'MissingAuthenticationToken', 'Sign requests with SigV4 (any local credentials work)'));
     const [, accessKeyId = '', , service = ''] = credential;
     const route = this.routes.get(service);
@@ -120,7 +121,8 @@ export class Endpoint {
   }
 
   private count(request: AwsRequest): void {
-    const perCaller = (this.calls[request.caller] ??= {});
+    const perCaller = this.calls[request.caller] ?? {};
+    this.calls[request.caller] = perCaller;
     const key = `${request.service}:${request.action}`;
     perCaller[key] = (perCaller[key] ?? 0) + 1;
   }

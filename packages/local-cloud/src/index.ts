@@ -11,11 +11,11 @@ import { type LocalCloudState, stateFile } from './state';
 import { loadTemplates } from './template';
 
 export type { CloudContext, LocalModule, Ports } from './context';
-export { type AwsRequest, type Fault, awsError } from './endpoint';
+export { type AwsRequest, awsError, type Fault } from './endpoint';
 export { topicMatches } from './events/iot';
 export { Resolver } from './intrinsics';
 export { reportLine } from './lambda/runtime';
-export { readState, type LocalCloudState, stateFile } from './state';
+export { type LocalCloudState, readState, stateFile } from './state';
 
 /** Ports derived from one base, so a second local cloud (the tests') can run beside `pnpm dev`. */
 export function portsFrom(base: number): Ports {

@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionFailedItem, isConditionFailed } from '@zero-idle/core';
 import type { Button, ButtonSettings } from './domain/button';
 import type { ClaimResult, PressStore } from './domain/press';

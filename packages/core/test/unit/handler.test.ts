@@ -15,7 +15,9 @@ beforeEach(() => {
     return true;
   });
 });
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 describe('createHandler', () => {
   const schema = z.object({ name: z.string() });
@@ -35,7 +37,7 @@ describe('createHandler', () => {
 
   it('rejects an invalid event with a clear error and logs it', async () => {
     const handler = createHandler({ event: schema }, async () => 'never');
-    await expect(handler({ name: 42 }, context)).rejects.toThrow(/Invalid event: .*name/s);
+    await expect(handler({ name: 42 } as never, context)).rejects.toThrow(/Invalid event: .*name/s);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ outcome: 'error', level: 'ERROR', error: { name: 'EventValidationError' } });
   });
@@ -57,7 +59,7 @@ describe('createHandler', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ error: 'Conflict', message: 'already there' }),
     });
-    const invalid = await handler({}, context);
+    const invalid = await handler({} as never, context);
     expect(invalid).toMatchObject({ statusCode: 400 });
     expect(lines.map((line) => line.outcome)).toEqual(['rejected', 'rejected']);
   });

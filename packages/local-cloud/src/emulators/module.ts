@@ -13,8 +13,11 @@ export function dynamoDbModule(): LocalModule {
     name: 'dynamodb',
     async start(context) {
       dynamo = await startDynamoDbLocal({ port: context.ports.dynamodb, dataDir: context.dataDir });
-            context.endpoint.route('dynamodb', {
-        action: (request) => String(request.headers['x-amz-target'] ?? '').split('.').pop() ?? 'Unknown',
+      context.endpoint.route('dynamodb', {
+        action: (request) =>
+          String(request.headers['x-amz-target'] ?? '')
+            .split('.')
+            .pop() ?? 'Unknown',
         handle: proxyTo(dynamo.url),
       });
       context.urls.dynamodb = dynamo.url;
@@ -84,7 +87,7 @@ export function sesModule(): LocalModule {
     name: 'ses',
     async start(context) {
       ses = await startSesLocal({ port: context.ports.ses });
-            context.endpoint.route('ses', {
+      context.endpoint.route('ses', {
         action: (request) => {
           if (request.path === '/v2/email/outbound-emails') return 'SendEmail';
           if (request.path === '/v2/email/outbound-bulk-emails') return 'SendBulkEmail';

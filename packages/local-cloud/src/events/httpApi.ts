@@ -109,7 +109,11 @@ async function handle(apiId: string, routes: Route[], req: IncomingMessage, res:
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);
   const textual = /json|text|xml|form-urlencoded|javascript/.test(String(req.headers['content-type'] ?? 'text/plain'));
-  const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([name, value]) => (name === 'cookie' || value === undefined ? [] : [[name, Array.isArray(value) ? value.join(',') : value]])));
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).flatMap(([name, value]) =>
+      name === 'cookie' || value === undefined ? [] : [[name, Array.isArray(value) ? value.join(',') : value]],
+    ),
+  );
   const now = new Date();
   const query: Record<string, string> = {};
   url.searchParams.forEach((value, key) => {
@@ -129,7 +133,13 @@ async function handle(apiId: string, routes: Route[], req: IncomingMessage, res:
       apiId,
       domainName: String(req.headers.host ?? 'localhost'),
       domainPrefix: String(req.headers.host ?? 'localhost').split('.')[0],
-      http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: String(req.headers['user-agent'] ?? '') },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: String(req.headers['user-agent'] ?? ''),
+      },
       requestId: randomUUID(),
       routeKey: found.route.routeKey,
       stage: '$default',

@@ -36,11 +36,17 @@ export function iotModule(): LocalModule {
     async start(context) {
       for (const template of context.templates) {
         for (const [logicalId, resource] of resourcesOfType(template, 'AWS::IoT::TopicRule')) {
-          const payload = resource.Properties.TopicRulePayload as { Sql: string; RuleDisabled?: boolean; Actions?: Array<{ Lambda?: { FunctionArn: unknown } }> };
+          const payload = resource.Properties.TopicRulePayload as {
+            Sql: string;
+            RuleDisabled?: boolean;
+            Actions?: Array<{ Lambda?: { FunctionArn: unknown } }>;
+          };
           if (payload.RuleDisabled) continue;
           const sql = SELECT_ALL.exec(payload.Sql);
           if (!sql) throw new Error(`${template.service}: ${logicalId}: the local cloud runs only "SELECT * FROM '<topic>'", not ${payload.Sql}`);
-          const functions = (payload.Actions ?? []).flatMap((action) => (action.Lambda ? [functionFromTarget(context, template, action.Lambda.FunctionArn)] : []));
+          const functions = (payload.Actions ?? []).flatMap((action) =>
+            action.Lambda ? [functionFromTarget(context, template, action.Lambda.FunctionArn)] : [],
+          );
           rules.push({ name: String(resource.Properties.RuleName ?? logicalId), filter: sql[1] ?? '', functions });
           context.log(`iot rule ${String(resource.Properties.RuleName ?? logicalId)}: ${sql[1]} -> ${functions.map((fn) => fn.config.name).join(', ')}`);
         }

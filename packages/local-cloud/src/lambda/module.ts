@@ -74,7 +74,8 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
         action: (request) => (/\/functions\/[^/]+\/invocations$/.test(request.path) ? 'Invoke' : `${request.method} ${request.path}`),
         handle: async (request) => {
           const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.path);
-          if (!match || request.method !== 'POST') return awsError(400, 'UnsupportedOperation', `The local Lambda API supports Invoke only, not ${request.method} ${request.path}`);
+          if (!match || request.method !== 'POST')
+            return awsError(400, 'UnsupportedOperation', `The local Lambda API supports Invoke only, not ${request.method} ${request.path}`);
           const fn = context.functions.find(decodeURIComponent(match[1] ?? ''));
           if (!fn) return awsError(404, 'ResourceNotFoundException', `Function not found: ${decodeURIComponent(match[1] ?? '')}`);
           const event = request.body.length ? (JSON.parse(request.body.toString()) as unknown) : {};
@@ -112,14 +113,14 @@ export async function invokeAsync(context: CloudContext, fn: LocalFunction, even
   let result = await fn.invoke(event);
   for (const delay of ASYNC_RETRY_DELAYS_MS) {
     if (result.ok) return result;
-    context.log(`[${fn.config.name}] async invocation from ${source} failed (${result.error.errorType}: ${result.error.errorMessage}); retrying in ${delay} ms`);
+    context.log(
+      `[${fn.config.name}] async invocation from ${source} failed (${result.error.errorType}: ${result.error.errorMessage}); retrying in ${delay} ms`,
+    );
     await sleep(delay);
     result = await fn.invoke(event);
   }
   if (!result.ok) {
-    context.log(
-      `[${fn.config.name}] async invocation from ${source} failed 3 times and has no on-failure destination; event: ${JSON.stringify(event)}`,
-    );
+    context.log(`[${fn.config.name}] async invocation from ${source} failed 3 times and has no on-failure destination; event: ${JSON.stringify(event)}`);
   }
   return result;
 }

@@ -177,7 +177,14 @@ export class LocalFunction {
 }
 
 /** The line Lambda writes after each invocation. */
-export function reportLine(report: { requestId: string; durationMs: number; memoryMb: number; maxMemoryMb?: number; initMs?: number; status?: string }): string {
+export function reportLine(report: {
+  requestId: string;
+  durationMs: number;
+  memoryMb: number;
+  maxMemoryMb?: number;
+  initMs?: number;
+  status?: string;
+}): string {
   const parts = [
     `REPORT RequestId: ${report.requestId}`,
     `Duration: ${report.durationMs.toFixed(2)} ms`,

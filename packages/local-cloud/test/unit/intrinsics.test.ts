@@ -12,7 +12,10 @@ const template = {
 
 describe('Resolver', () => {
   const resolver = new Resolver(template, 'eu-west-1');
-  resolver.register('Table', { ref: 'svc-dev-table', attributes: { Arn: 'arn:aws:dynamodb:eu-west-1:000000000000:table/svc-dev-table', StreamArn: 'stream-arn' } });
+  resolver.register('Table', {
+    ref: 'svc-dev-table',
+    attributes: { Arn: 'arn:aws:dynamodb:eu-west-1:000000000000:table/svc-dev-table', StreamArn: 'stream-arn' },
+  });
 
   it('resolves Ref, GetAtt (both forms), Sub, Join, Select and Split', () => {
     expect(resolver.resolve({ Ref: 'Table' })).toBe('svc-dev-table');

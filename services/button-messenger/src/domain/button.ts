@@ -23,9 +23,7 @@ export interface Button {
 
 /** What a person may configure on a button; the rest is the button's own state. */
 export const buttonSettings = z.object({
-  buttonId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a button id is 1-64 letters, digits, "-" or "_" (an IoT button serial, say)'),
+  buttonId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a button id is 1-64 letters, digits, "-" or "_" (an IoT button serial, say)'),
   sender: z.email('sender must be an email address SES may send from'),
   recipients: z.array(z.email('every recipient must be an email address')).min(1, 'at least one recipient').max(50, 'SES takes at most 50 recipients'),
   subject: z.string().trim().min(1, 'a subject is required').max(200),

@@ -2,7 +2,6 @@ import type { ComposedEmail, SendResult } from '@zero-idle/core';
 import { composeEmail } from '@zero-idle/core';
 import { type Button, CLAIM_LEASE_MS, secretMatches } from './button';
 
-
 export type ClickType = 'SINGLE' | 'DOUBLE' | 'LONG';
 
 /** A press, whatever carried it: an IoT button, IoT 1-Click, or the HTTPS trigger (with its secret). */
