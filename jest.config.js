@@ -3,6 +3,8 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2023', parser
 const common = { extensionsToTreatAsEsm: ['.ts'], transform, testEnvironment: 'node' };
 
 export default {
+  // Cloud tests wait on real emulators and child processes; unit tests finish in milliseconds anyway.
+  testTimeout: 30_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{packages,services}/*/test/unit/**/*.test.ts'] },
     {
@@ -11,7 +13,6 @@ export default {
       testMatch: ['<rootDir>/services/*/test/{integration,e2e}/**/*.test.ts', '<rootDir>/packages/*/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test-support/globalSetup.ts',
       globalTeardown: '<rootDir>/test-support/globalTeardown.ts',
-      testTimeout: 30_000,
     },
   ],
 };
