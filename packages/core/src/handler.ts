@@ -1,8 +1,9 @@
 import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import type * as z from 'zod/mini';
 import { ClientError, EventValidationError } from './errors';
 import { logLine } from './log';
+import { parse, type Schema } from './validation';
 
 /** What a handler gets besides its event: the Lambda context and a way to add fields to its log line. */
 export interface Invocation {
@@ -58,12 +59,12 @@ function oneLogLine(): MiddlewareObj {
   };
 }
 
-function validateEvent(schema: z.ZodType): MiddlewareObj {
+function validateEvent(schema: Schema): MiddlewareObj {
   return {
     before: (request) => {
-      const result = schema.safeParse(request.event);
-      if (!result.success) throw new EventValidationError(z.prettifyError(result.error));
-      request.event = result.data;
+      const result = parse(schema, request.event);
+      if (!result.ok) throw new EventValidationError(result.problems);
+      request.event = result.value;
     },
   };
 }
@@ -84,7 +85,7 @@ function httpErrorResponse(): MiddlewareObj {
   };
 }
 
-export interface HandlerOptions<S extends z.ZodType> {
+export interface HandlerOptions<S extends Schema> {
   /** Schema of the event; the handler receives the parsed value. */
   event: S;
   /** Answer ClientErrors as HTTP responses (API Gateway payload v2). */
@@ -95,7 +96,7 @@ export interface HandlerOptions<S extends z.ZodType> {
  * Builds a Lambda handler: validate the event with zod, run, log one line. Errors are never swallowed:
  * only ClientErrors of an HTTP handler become responses, everything else fails the invocation.
  */
-export function createHandler<S extends z.ZodType, R>(options: HandlerOptions<S>, run: (event: z.infer<S>, invocation: Invocation) => Promise<R>) {
+export function createHandler<S extends Schema, R>(options: HandlerOptions<S>, run: (event: z.infer<S>, invocation: Invocation) => Promise<R>) {
   const handler = middy<z.infer<S>, R, Error, Context>().use(oneLogLine());
   if (options.http) handler.use(httpErrorResponse());
   return handler

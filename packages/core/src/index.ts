@@ -11,3 +11,4 @@ export { type ComposedEmail, composeEmail, type EmailTemplate, escapeHtml, type 
 export { ClientError, EventValidationError } from './errors';
 export { createHandler, type HandlerOptions, type Invocation } from './handler';
 export { logLine } from './log';
+export { parse, type Schema } from './validation';

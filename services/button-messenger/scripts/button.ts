@@ -2,9 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createDocumentClient, sendEmail } from '@zero-idle/core';
+import { createDocumentClient, parse, sendEmail } from '@zero-idle/core';
 import { portsFrom, readState } from '@zero-idle/local-cloud';
-import * as z from 'zod';
 import { buttonSettings, CLAIM_LEASE_MS, newButtonSecret } from '../src/domain/button';
 import { testEmail } from '../src/domain/press';
 import { buttonStore } from '../src/store';
@@ -56,15 +55,15 @@ async function main(): Promise<void> {
   switch (command) {
     case 'configure': {
       const current = await store.get(buttonId);
-      const settings = buttonSettings.safeParse({
+      const settings = parse(buttonSettings, {
         buttonId,
         sender: values.sender ?? current?.sender,
         recipients: values.to ? values.to.split(',').map((address) => address.trim()) : current?.recipients,
         subject: values.subject ?? current?.subject,
         message: values.message ?? current?.message,
       });
-      if (!settings.success) throw new Error(`Cannot configure ${buttonId}:\n${z.prettifyError(settings.error)}`);
-      const button = await store.configure(settings.data, Date.now());
+      if (!settings.ok) throw new Error(`Cannot configure ${buttonId}:\n${settings.problems}`);
+      const button = await store.configure(settings.value, Date.now());
       console.log(JSON.stringify({ ...button, secretHash: undefined }, null, 2));
       if (!button.secretHash) await rotateSecret(store, buttonId, httpApi);
       return;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { loadConfig } from '../../src/config';
 import { ClientError } from '../../src/errors';
 import { createHandler } from '../../src/handler';
@@ -71,6 +71,6 @@ describe('loadConfig', () => {
   });
 
   it('returns the parsed values', () => {
-    expect(loadConfig(z.object({ N: z.coerce.number() }), { N: '3' })).toEqual({ N: 3 });
+    expect(loadConfig(z.object({ N: z.pipe(z.string(), z.transform(Number)) }), { N: '3' })).toEqual({ N: 3 });
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** ARMED: the next press sends. SENDING: one press holds the claim. SENT: presses send nothing. */
 export type ButtonState = 'ARMED' | 'SENDING' | 'SENT';
@@ -23,11 +23,13 @@ export interface Button {
 
 /** What a person may configure on a button; the rest is the button's own state. */
 export const buttonSettings = z.object({
-  buttonId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a button id is 1-64 letters, digits, "-" or "_" (an IoT button serial, say)'),
+  buttonId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a button id is 1-64 letters, digits, "-" or "_" (an IoT button serial, say)')),
   sender: z.email('sender must be an email address SES may send from'),
-  recipients: z.array(z.email('every recipient must be an email address')).min(1, 'at least one recipient').max(50, 'SES takes at most 50 recipients'),
-  subject: z.string().trim().min(1, 'a subject is required').max(200),
-  message: z.string().trim().min(1, 'a message is required').max(10_000),
+  recipients: z
+    .array(z.email('every recipient must be an email address'))
+    .check(z.minLength(1, 'at least one recipient'), z.maxLength(50, 'SES takes at most 50 recipients')),
+  subject: z.string().check(z.trim(), z.minLength(1, 'a subject is required'), z.maxLength(200)),
+  message: z.string().check(z.trim(), z.minLength(1, 'a message is required'), z.maxLength(10_000)),
 });
 export type ButtonSettings = z.infer<typeof buttonSettings>;
 

@@ -1,22 +1,25 @@
 import { ClientError, createHandler } from '@zero-idle/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { pressDependencies } from '../dependencies';
 import { type Press, pressButton as press } from '../domain/press';
 
 const clickType = z.enum(['SINGLE', 'DOUBLE', 'LONG']);
+const nonEmpty = z.string().check(z.minLength(1));
 
 /** The classic AWS IoT button, delivered by the IoT rule on iotbutton/+. */
-const iotButtonEvent = z
-  .object({ serialNumber: z.string().min(1), clickType, batteryVoltage: z.string().optional() })
-  .transform((e): Press => ({ buttonId: e.serialNumber, clickType: e.clickType, source: 'iot' }));
+const iotButtonEvent = z.pipe(
+  z.object({ serialNumber: nonEmpty, clickType, batteryVoltage: z.optional(z.string()) }),
+  z.transform((e): Press => ({ buttonId: e.serialNumber, clickType: e.clickType, source: 'iot' })),
+);
 
 /** AWS IoT 1-Click (discontinued 2024-12-16, still accepted for buttons already placed). */
-const oneClickEvent = z
-  .object({
-    deviceInfo: z.object({ deviceId: z.string().min(1) }),
+const oneClickEvent = z.pipe(
+  z.object({
+    deviceInfo: z.object({ deviceId: nonEmpty }),
     deviceEvent: z.object({ buttonClicked: z.object({ clickType }) }),
-  })
-  .transform((e): Press => ({ buttonId: e.deviceInfo.deviceId, clickType: e.deviceEvent.buttonClicked.clickType, source: 'iot-1-click' }));
+  }),
+  z.transform((e): Press => ({ buttonId: e.deviceInfo.deviceId, clickType: e.deviceEvent.buttonClicked.clickType, source: 'iot-1-click' })),
+);
 
 /** A press from a device; the device itself is authenticated by IoT Core, so no secret is asked. */
 export const handler = createHandler({ event: z.union([iotButtonEvent, oneClickEvent]) }, async (event, { log }) => {

@@ -1,28 +1,26 @@
 import { ClientError, createHandler } from '@zero-idle/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { pressDependencies } from '../dependencies';
 import { pressButton } from '../domain/press';
 
-const body = z
-  .string()
-  .optional()
-  .transform((text, ctx) => {
-    if (!text) return {};
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'body must be JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.object({ clickType: z.enum(['SINGLE', 'DOUBLE', 'LONG']).default('SINGLE') }));
+const jsonText = z.transform((text: string | undefined, ctx) => {
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.issues.push({ code: 'custom', message: 'body must be JSON', input: text });
+    return z.NEVER;
+  }
+});
+
+const body = z.pipe(z.pipe(z.optional(z.string()), jsonText), z.object({ clickType: z._default(z.enum(['SINGLE', 'DOUBLE', 'LONG']), 'SINGLE') }));
 
 /** API Gateway HTTP API (payload 2.0): POST /buttons/{buttonId}/press with "Authorization: Bearer <secret>". */
 const httpPress = z.object({
-  pathParameters: z.object({ buttonId: z.string().min(1).max(64) }),
-  headers: z.record(z.string(), z.string()).default({}),
+  pathParameters: z.object({ buttonId: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  headers: z._default(z.record(z.string(), z.string()), {}),
   body,
-  isBase64Encoded: z.literal(false, 'body must be JSON text').default(false),
+  isBase64Encoded: z._default(z.literal(false, 'body must be JSON text'), false),
 });
 
 const BEARER = /^Bearer\s+(\S+)$/i;

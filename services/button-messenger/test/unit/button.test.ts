@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import { parse } from '@zero-idle/core';
 import { buttonSettings, hashSecret, newButtonSecret, secretMatches } from '../../src/domain/button';
 
 describe('button settings', () => {
   const valid = { buttonId: 'G030JF055364XVRB', sender: 'me@example.com', recipients: ['a@example.com'], subject: 'S', message: 'M' };
 
   it('accepts a complete button', () => {
-    expect(buttonSettings.parse(valid)).toEqual(valid);
+    expect(parse(buttonSettings, valid)).toEqual({ ok: true, value: valid });
   });
 
   it.each([
@@ -16,9 +17,8 @@ describe('button settings', () => {
     [{ subject: '  ' }, 'a subject is required'],
     [{ message: '' }, 'a message is required'],
   ])('rejects %j with a clear message', (change, message) => {
-    const result = buttonSettings.safeParse({ ...valid, ...change });
-    expect(result.success).toBe(false);
-    expect(JSON.stringify(result.error?.issues)).toContain(message);
+    const result = parse(buttonSettings, { ...valid, ...change });
+    expect(result).toEqual({ ok: false, problems: expect.stringContaining(message) });
   });
 });
 

@@ -1,0 +1,140 @@
+// For every function of every packaged service: the deployed bundle's size and median module load time
+// in fresh Node 22 processes, side by side with the same handler built with @aws-sdk/* left external
+// (as if using the SDK the Lambda runtime ships). Then the local cloud's time from start to ready.
+// Run with: pnpm bench
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { unzipSync } from 'fflate';
+import { loadTemplates, resourcesOfType } from '../packages/local-cloud/src/template';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+// pnpm hoists every package into node_modules/.pnpm/node_modules, so a file placed beside it
+// resolves any @aws-sdk/* package, as a handler does on the Lambda runtime.
+const workDir = join(root, 'node_modules', '.pnpm', 'zero-idle-bench');
+const KiB = 1024;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** Milliseconds to import the module in a fresh process (what a cold start pays for the code). */
+function loadTime(file: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); console.log(performance.now() - t);`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', BUTTONS_TABLE: 'bench' },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`Loading ${file} failed:\n${result.stderr}`);
+  return Number(result.stdout.trim());
+}
+
+/** The handler file of a deployment zip, written out to be imported. */
+function deployedBundle(zipPath: string, handler: string, target: string): string {
+  const modulePath = handler.slice(0, handler.lastIndexOf('.'));
+  const files = unzipSync(readFileSync(zipPath));
+  const entry = Object.keys(files).find((name) => name.startsWith(`${modulePath}.`) && /\.(mjs|js|cjs)$/.test(name));
+  const bytes = entry ? files[entry] : undefined;
+  if (!entry || !bytes) throw new Error(`${zipPath} has no ${modulePath}.mjs`);
+  writeFileSync(target, bytes);
+  return target;
+}
+
+/** The same handler with the SDK left external, built with the same options otherwise. */
+async function externalSdkBundle(serviceDir: string, handler: string, target: string): Promise<string> {
+  const source = join(serviceDir, `${handler.slice(0, handler.lastIndexOf('.'))}.ts`);
+  await build({
+    entryPoints: [source],
+    outfile: target,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*', '@smithy/*'],
+    banner: { js: "import { createRequire as __zeroIdleRequire } from 'node:module'; const require = __zeroIdleRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return target;
+}
+
+async function benchBundles(): Promise<void> {
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
+  const rows: string[][] = [];
+  for (const template of loadTemplates(root)) {
+    for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+      const p = resource.Properties;
+      const handler = String(p.Handler);
+      const zip = join(template.artifactsDir, basename(String((p.Code as { S3Key: string }).S3Key)));
+      const name = `${template.service}-${logicalId}`;
+      const bundled = deployedBundle(zip, handler, join(workDir, `${name}.bundled.mjs`));
+      const external = await externalSdkBundle(template.dir, handler, join(workDir, `${name}.external.mjs`));
+      const bundledTimes: number[] = [];
+      const externalTimes: number[] = [];
+      // Alternate the two so both see the same machine load.
+      for (let run = 0; run < RUNS; run += 1) {
+        bundledTimes.push(loadTime(bundled));
+        externalTimes.push(loadTime(external));
+      }
+      const size = statSync(bundled).size;
+      const ratio = median(bundledTimes) / median(externalTimes);
+      rows.push([
+        `${template.service}/${String(p.FunctionName ?? logicalId).replace(`${template.service}-${template.stage}-`, '')}`,
+        `${(size / KiB).toFixed(0)} KiB${size <= 500 * KiB ? '' : ' (over 500)'}`,
+        `${(statSync(external).size / KiB).toFixed(0)} KiB`,
+        `${median(bundledTimes).toFixed(1)} ms`,
+        `${median(externalTimes).toFixed(1)} ms`,
+        `${ratio.toFixed(2)}${ratio <= 0.6 ? '' : ' (over 0.6)'}`,
+      ]);
+    }
+  }
+  table(['function', 'bundle (SDK in)', 'bundle (SDK external)', 'load, SDK in', 'load, SDK external', 'ratio'], rows);
+  console.log(`median of ${RUNS} fresh ${process.version} processes each; targets: bundle <= 500 KiB, ratio <= 0.6\n`);
+}
+
+/** Wall time from spawning the local cloud's CLI to its "ready" line, and its own measure. */
+async function benchStartup(): Promise<void> {
+  const times: Array<{ wall: number; reported: number }> = [];
+  for (let run = 0; run < 3; run += 1) {
+    const started = performance.now();
+    const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'packages/local-cloud/src/cli.ts', 'start', '--port-base', '34566'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    const reported = await new Promise<number>((resolve, reject) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const ready = /local cloud ready in (\d+) ms/.exec(output);
+        if (ready) resolve(Number(ready[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`local cloud exited with ${code}:\n${output}`)));
+    });
+    times.push({ wall: performance.now() - started, reported });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    await exited;
+  }
+  table(
+    ['local cloud start to ready', 'wall clock (CLI spawn to ready)', 'reported by the local cloud'],
+    times.map((time, index) => [`run ${index + 1}`, `${time.wall.toFixed(0)} ms`, `${time.reported} ms`]),
+  );
+}
+
+function table(header: string[], rows: string[][]): void {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
+  console.log(line(header));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const row of rows) console.log(line(row));
+}
+
+await benchBundles();
+await benchStartup();
