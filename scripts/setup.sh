@@ -8,6 +8,13 @@ TOOLS="$ROOT/.tools"
 NODE_MAJOR=22
 PNPM_VERSION=10.34.9
 
+mkdir -p "$ROOT/.local-cloud"
+# Two commands started together (npm run dev and a CLI, say) must not install or package at once.
+if command -v flock >/dev/null; then
+  exec 9>"$ROOT/.local-cloud/setup.lock"
+  flock 9
+fi
+
 say() { printf '\033[2m[setup]\033[0m %s\n' "$*" >&2; }
 
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
@@ -47,3 +54,8 @@ fi
 
 # Package every service (the local cloud runs exactly these templates and bundles) when sources changed.
 "$ROOT/scripts/package-if-changed.sh"
+
+if command -v flock >/dev/null; then
+  flock -u 9
+  exec 9>&-
+fi

@@ -60,13 +60,13 @@ export class LocalFunction {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all(this.workers.map((worker) => this.kill(worker)));
+    await Promise.all([...this.workers].map((worker) => this.kill(worker)));
   }
 
   private async acquire(): Promise<Worker> {
     for (;;) {
       if (this.stopped) throw new Error(`${this.config.name} is stopped`);
-      const idle = this.workers.find((worker) => !worker.busy);
+      const idle = this.workers.find((worker) => !worker.busy && worker.process.connected);
       if (idle) {
         idle.busy = true;
         return idle;
@@ -103,12 +103,14 @@ export class LocalFunction {
     });
     ready.catch(() => undefined);
     const worker: Worker = { process: child, ready, busy: false, cold: true };
-    child.once('exit', () => {
-      const index = this.workers.indexOf(worker);
-      if (index >= 0) this.workers.splice(index, 1);
-    });
+    child.once('exit', () => this.forget(worker));
     this.workers.push(worker);
     return worker;
+  }
+
+  private forget(worker: Worker): void {
+    const index = this.workers.indexOf(worker);
+    if (index >= 0) this.workers.splice(index, 1);
   }
 
   private async run(worker: Worker, requestId: string, event: unknown): Promise<InvokeResult> {
@@ -169,6 +171,8 @@ export class LocalFunction {
   }
 
   private async kill(worker: Worker): Promise<void> {
+    // Out of the pool at once, so no invocation is handed to a worker that is going away.
+    this.forget(worker);
     if (worker.process.exitCode !== null || worker.process.signalCode !== null) return;
     const exited = new Promise((resolve) => worker.process.once('exit', resolve));
     worker.process.kill('SIGKILL');

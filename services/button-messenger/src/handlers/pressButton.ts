@@ -22,7 +22,13 @@ const oneClickEvent = z.pipe(
 );
 
 /** A press from a device; the device itself is authenticated by IoT Core, so no secret is asked. */
-export const handler = createHandler({ event: z.union([iotButtonEvent, oneClickEvent]) }, async (event, { log }) => {
+const buttonEvent = z.union(
+  [iotButtonEvent, oneClickEvent],
+  'not a button press: expected an IoT button event {serialNumber, clickType: SINGLE|DOUBLE|LONG} ' +
+    'or an IoT 1-Click event {deviceInfo: {deviceId}, deviceEvent: {buttonClicked: {clickType}}}',
+);
+
+export const handler = createHandler({ event: buttonEvent }, async (event, { log }) => {
   log({ button: event.buttonId, clickType: event.clickType, source: event.source });
   const result = await press(pressDependencies, event);
   log(result);

@@ -101,6 +101,7 @@ describe('pressButton (IoT)', () => {
     ['not an object', 'Invalid event'],
   ])('rejects the malformed event %j', async (event, message) => {
     await expect(pressIot(event, context)).rejects.toThrow(message);
+    await expect(pressIot(event, context)).rejects.toThrow('not a button press: expected an IoT button event');
   });
 });
 

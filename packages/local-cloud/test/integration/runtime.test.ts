@@ -1,0 +1,80 @@
+// The local Lambda runtime: warm reuse, concurrency, timeouts, errors and REPORT lines.
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { LocalFunction } from '../../src/lambda/runtime';
+
+const codeDir = fileURLToPath(new URL('../fixtures/functions', import.meta.url));
+const lines: string[] = [];
+const functions: LocalFunction[] = [];
+
+function localFunction(handler: string, timeoutSeconds = 3, maxConcurrency = 4): LocalFunction {
+  const fn = new LocalFunction(
+    {
+      service: 'fixture',
+      logicalId: handler,
+      name: `fixture-${handler}`,
+      arn: `arn:aws:lambda:us-east-1:000000000000:function:fixture-${handler}`,
+      handler: `handlers.${handler}`,
+      codeDir,
+      timeoutSeconds,
+      memoryMb: 128,
+      environment: { GREETING: 'hello' },
+    },
+    (line) => lines.push(line),
+    maxConcurrency,
+  );
+  functions.push(fn);
+  return fn;
+}
+
+afterAll(async () => {
+  await Promise.all(functions.map((fn) => fn.stop()));
+});
+
+describe('LocalFunction', () => {
+  it('keeps a worker warm: the second invocation reuses the loaded module and reports no init', async () => {
+    const fn = localFunction('echo');
+    const first = await fn.invoke({ n: 1 });
+    const second = await fn.invoke({ n: 2 });
+    expect(first).toMatchObject({ ok: true, result: { event: { n: 1 }, invocations: 1, env: 'hello' } });
+    expect(second).toMatchObject({ ok: true, result: { event: { n: 2 }, invocations: 2 } });
+    const [a, b] = [first, second].map((result) => (result.ok ? (result.result as { loadedAt: number; remaining: number }) : undefined));
+    expect(b?.loadedAt).toBe(a?.loadedAt);
+    expect(a?.remaining).toBeGreaterThan(2_000);
+    const reports = lines.filter((line) => line.startsWith('[fixture-echo] REPORT'));
+    expect(reports).toHaveLength(2);
+    expect(reports[0]).toMatch(/Duration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms/);
+    expect(reports[1]).not.toContain('Init Duration');
+  });
+
+  it('runs concurrent invocations in separate workers, up to its concurrency', async () => {
+    const fn = localFunction('slow', 5, 2);
+    const started = Date.now();
+    const results = await Promise.all([fn.invoke({ ms: 300 }), fn.invoke({ ms: 300 }), fn.invoke({ ms: 300 })]);
+    expect(results.every((result) => result.ok)).toBe(true);
+    // Two run at once and the third waits for a free worker, so it ends after two rounds.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+  });
+
+  it('stops an invocation at its timeout, as Lambda does, and recovers with a fresh worker', async () => {
+    const fn = localFunction('slow', 1);
+    await expect(fn.invoke({ ms: 5_000 })).resolves.toMatchObject({
+      ok: false,
+      error: { errorType: 'Sandbox.Timedout', errorMessage: expect.stringContaining('Task timed out after 1.00 seconds') },
+    });
+    expect(lines.some((line) => line.startsWith('[fixture-slow] REPORT') && line.includes('Status: timeout'))).toBe(true);
+    await expect(fn.invoke({ ms: 10 })).resolves.toMatchObject({ ok: true, result: 'done' });
+  });
+
+  it('returns a thrown error in the shape Lambda reports it', async () => {
+    await expect(localFunction('fail').invoke({})).resolves.toMatchObject({ ok: false, error: { errorType: 'TypeError', errorMessage: 'bad input' } });
+  });
+
+  it('reports a worker that exits mid-invocation', async () => {
+    await expect(localFunction('crash').invoke({})).resolves.toMatchObject({ ok: false, error: { errorType: 'Runtime.ExitError' } });
+  });
+
+  it('reports a handler that is not exported', async () => {
+    await expect(localFunction('missing').invoke({})).resolves.toMatchObject({ ok: false, error: { errorType: 'Runtime.HandlerNotFound' } });
+  });
+});
