@@ -14,7 +14,6 @@ export interface Invocation {
 interface Internal {
   startedAt: number;
   coldStart: boolean;
-  fields: Record<string, unknown>;
 }
 
 let coldStart = true;
@@ -28,7 +27,8 @@ function state(request: Request): Internal {
 /** One JSON line per invocation: function, request id, cold start, duration, outcome, the handler's fields. */
 function oneLogLine(): MiddlewareObj {
   const write = (request: Request, outcome: string, extra: Record<string, unknown>) => {
-    const { startedAt, coldStart: cold, fields } = state(request);
+    const { startedAt, coldStart: cold } = state(request);
+    const fields = fieldsOf.get(request.context);
     logLine({
       level: outcome === 'error' ? 'ERROR' : 'INFO',
       function: request.context.functionName,
@@ -42,9 +42,8 @@ function oneLogLine(): MiddlewareObj {
   };
   return {
     before: (request) => {
-      const fields = {};
-      fieldsOf.set(request.context, fields);
-      Object.assign(request.internal, { startedAt: performance.now(), coldStart, fields } satisfies Internal);
+      fieldsOf.set(request.context, {});
+      Object.assign(request.internal, { startedAt: performance.now(), coldStart } satisfies Internal);
       coldStart = false;
     },
     after: (request) => {
