@@ -10,5 +10,6 @@ export {
 export { type ComposedEmail, composeEmail, type EmailTemplate, escapeHtml, type OutgoingEmail, type SendResult, sendEmail } from './email';
 export { ClientError, EventValidationError } from './errors';
 export { createHandler, type HandlerOptions, type Invocation } from './handler';
+export { type HttpRequest, html, json, parseBody, readBody, wantsHtml } from './http';
 export { logLine } from './log';
 export { parse, type Schema } from './validation';

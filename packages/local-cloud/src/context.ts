@@ -30,6 +30,8 @@ export interface CloudContext {
 /** A part of the local cloud: emulators, resources from the templates, or an event source. */
 export interface LocalModule {
   name: string;
+  /** Registers names, ARNs and URLs every module may need before any starts (optional). */
+  prepare?(context: CloudContext): Promise<void>;
   start(context: CloudContext): Promise<void>;
   stop?(): Promise<void>;
 }

@@ -3,11 +3,13 @@ import { dirname, join } from 'node:path';
 import { type CloudContext, FunctionRegistry, type LocalModule, type Ports } from './context';
 import { dynamoDbModule, sesModule } from './emulators/module';
 import { Endpoint } from './endpoint';
+import { dynamoDbStreamsModule } from './events/dynamodbStreams';
 import { httpApiModule } from './events/httpApi';
 import { iotModule } from './events/iot';
 import { Resolver } from './intrinsics';
 import { lambdaModule } from './lambda/module';
 import { type LocalCloudState, stateFile } from './state';
+import { stepFunctionsModule } from './stepfunctions/module';
 import { loadTemplates } from './template';
 
 export type { CloudContext, LocalModule, Ports } from './context';
@@ -64,7 +66,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   await context.endpoint.start();
   context.urls.endpoint = context.endpoint.url;
 
-  const modules: LocalModule[] = [dynamoDbModule(), sesModule(), lambdaModule(), httpApiModule(), iotModule()];
+  const modules: LocalModule[] = [dynamoDbModule(), sesModule(), lambdaModule(), httpApiModule(), stepFunctionsModule(), iotModule(), dynamoDbStreamsModule()];
   const running: LocalModule[] = [];
   const stop = async () => {
     for (const module of running.reverse()) await module.stop?.();
@@ -72,6 +74,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     rmSync(stateFile(options.root, ports.endpoint), { force: true });
   };
   try {
+    for (const module of modules) await module.prepare?.(context);
     // The emulators start side by side (Java takes longest); the rest needs what came before.
     const [dynamo, ses, ...rest] = modules as [LocalModule, LocalModule, ...LocalModule[]];
     const emulators = await Promise.allSettled([dynamo.start(context), ses.start(context)]);

@@ -15,13 +15,27 @@ interface Route {
 /** API Gateway HTTP APIs (payload format 2.0): each API of the templates on its own local port. */
 export function httpApiModule(): LocalModule {
   const servers: Server[] = [];
+  const ports = new Map<string, number>();
   return {
     name: 'http-api',
-    async start(context) {
+    // Ports and URLs first: functions may take an API's URL from the template (Fn::GetAtt ApiEndpoint).
+    async prepare(context) {
       let port = context.ports.httpApis;
       for (const template of context.templates) {
         for (const [apiId] of resourcesOfType(template, 'AWS::ApiGatewayV2::Api')) {
+          const url = `http://127.0.0.1:${port}`;
+          ports.set(`${template.service}/${apiId}`, port);
+          context.urls[`${template.service}.httpApi`] = url;
+          context.resolvers.get(template.service)?.register(apiId, { ref: apiId, attributes: { ApiEndpoint: url } });
+          port += 1;
+        }
+      }
+    },
+    async start(context) {
+      for (const template of context.templates) {
+        for (const [apiId] of resourcesOfType(template, 'AWS::ApiGatewayV2::Api')) {
           const routes = routesOf(context, template, apiId);
+          const port = ports.get(`${template.service}/${apiId}`) ?? 0;
           const url = `http://127.0.0.1:${port}`;
           const server = createServer((req, res) => {
             handle(apiId, routes, req, res).catch((error: Error) => {
@@ -34,10 +48,7 @@ export function httpApiModule(): LocalModule {
             server.listen(port, '127.0.0.1', resolve);
           });
           servers.push(server);
-          context.urls[`${template.service}.httpApi`] = url;
-          context.resolvers.get(template.service)?.register(apiId, { ref: apiId, attributes: { ApiEndpoint: url } });
           context.log(`http api ${template.service}: ${url} (${routes.map((route) => route.routeKey).join(', ')})`);
-          port += 1;
         }
       }
     },

@@ -12,17 +12,16 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
   let functions: LocalFunction[] = [];
   return {
     name: 'lambda',
-    async start(context) {
+    async prepare(context) {
       for (const template of context.templates) {
-        const resolver = context.resolvers.get(template.service);
-        if (!resolver) continue;
         for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
-          const p = resource.Properties;
-          const name = String(p.FunctionName ?? `${template.service}-${template.stage}-${logicalId}`);
+          const name = String(resource.Properties.FunctionName ?? `${template.service}-${template.stage}-${logicalId}`);
           const arn = `arn:aws:lambda:${context.region}:${ACCOUNT_ID}:function:${name}`;
-          resolver.register(logicalId, { ref: name, attributes: { Arn: arn } });
+          context.resolvers.get(template.service)?.register(logicalId, { ref: name, attributes: { Arn: arn } });
         }
       }
+    },
+    async start(context) {
       for (const template of context.templates) {
         const resolver = context.resolvers.get(template.service);
         if (!resolver) continue;

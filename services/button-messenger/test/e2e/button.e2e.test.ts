@@ -85,7 +85,7 @@ describe('button-messenger end to end', () => {
       body: '{oops',
     });
     expect(malformed.status).toBe(400);
-    expect(await malformed.json()).toMatchObject({ error: 'InvalidEvent', message: expect.stringContaining('body must be JSON') });
+    expect(await malformed.json()).toMatchObject({ error: 'InvalidBody', message: expect.stringContaining('body must be JSON') });
     expect((await fetch(`${base}/buttons/ANY`, { method: 'GET' })).status).toBe(404);
   });
 

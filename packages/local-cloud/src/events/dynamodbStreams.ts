@@ -1,0 +1,185 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type CloudContext, functionFromTarget, type LocalModule } from '../context';
+import type { LocalFunction } from '../lambda/runtime';
+import { resourcesOfType } from '../template';
+import { passesFilters } from './filterPattern';
+
+interface StreamMapping {
+  fn: LocalFunction;
+  streamArn: string;
+  batchSize: number;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  filters: unknown[];
+  reportBatchItemFailures: boolean;
+  /** -1: until the record expires, as in AWS. */
+  maximumRetryAttempts: number;
+}
+
+interface StreamRecord {
+  eventID: string;
+  eventName: string;
+  dynamodb: { SequenceNumber: string };
+  [key: string]: unknown;
+}
+
+const POLL_INTERVAL_MS = 100;
+const MAX_BACKOFF_MS = 10_000;
+
+/**
+ * DynamoDB stream event source mappings: polls DynamoDB Local's streams per shard, applies the
+ * mapping's FilterCriteria (filtered records are dropped, as in Lambda), invokes the function with
+ * batches of at most BatchSize records, and on failure retries: the whole batch after a function
+ * error, or from the first reported failure with ReportBatchItemFailures. Records are never skipped
+ * silently: one that runs out of retries is logged in full.
+ */
+export function dynamoDbStreamsModule(): LocalModule {
+  let stopped = false;
+  const loops: Promise<void>[] = [];
+  return {
+    name: 'dynamodb-streams',
+    async start(context) {
+      for (const template of context.templates) {
+        const resolver = context.resolvers.get(template.service);
+        for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')) {
+          const p = resource.Properties;
+          const source = resolver?.resolveString(p.EventSourceArn) ?? '';
+          if (!source.includes(':dynamodb:') || !source.includes('/stream/')) continue;
+          if (p.Enabled === false) continue;
+          const mapping: StreamMapping = {
+            fn: functionFromTarget(context, template, p.FunctionName),
+            streamArn: source,
+            batchSize: Number(p.BatchSize ?? 100),
+            startingPosition: p.StartingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
+            filters: ((p.FilterCriteria as { Filters?: Array<{ Pattern: string }> } | undefined)?.Filters ?? []).map(
+              (filter) => JSON.parse(filter.Pattern) as unknown,
+            ),
+            reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+            maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? -1),
+          };
+          if (p.BisectBatchOnFunctionError) context.log(`${logicalId}: BisectBatchOnFunctionError is not emulated locally; failed batches are retried whole`);
+          context.log(
+            `stream ${source.split('/')[1]} -> ${mapping.fn.config.name} (batch ${mapping.batchSize}${mapping.filters.length ? `, ${mapping.filters.length} filter(s)` : ''}${mapping.reportBatchItemFailures ? ', ReportBatchItemFailures' : ''})`,
+          );
+          loops.push(pollStream(context, mapping, () => stopped));
+        }
+      }
+    },
+    async stop() {
+      stopped = true;
+      await Promise.allSettled(loops);
+    },
+  };
+}
+
+/** A DynamoDB Streams API call straight to DynamoDB Local (the poller is AWS's side, not a caller's). */
+async function streams<T>(context: CloudContext, action: string, body: object): Promise<T> {
+  const response = await fetch(context.urls.dynamodb ?? '', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `DynamoDBStreams_20120810.${action}`,
+      authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${action}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+async function pollStream(context: CloudContext, mapping: StreamMapping, stopped: () => boolean): Promise<void> {
+  const started = new Set<string>();
+  const shardLoops: Promise<void>[] = [];
+  // Shards come and go (DynamoDB rolls them over); look for new ones now and then.
+  while (!stopped()) {
+    try {
+      const { StreamDescription } = await streams<{ StreamDescription: { Shards: Array<{ ShardId: string }> } }>(context, 'DescribeStream', {
+        StreamArn: mapping.streamArn,
+      });
+      for (const shard of StreamDescription.Shards) {
+        if (started.has(shard.ShardId)) continue;
+        started.add(shard.ShardId);
+        shardLoops.push(pollShard(context, mapping, shard.ShardId, stopped));
+      }
+    } catch (error) {
+      if (!stopped()) context.log(`[${mapping.fn.config.name}] stream poller: ${(error as Error).message}`);
+    }
+    await sleep(1_000);
+  }
+  await Promise.allSettled(shardLoops);
+}
+
+async function pollShard(context: CloudContext, mapping: StreamMapping, shardId: string, stopped: () => boolean): Promise<void> {
+  let { ShardIterator: iterator } = await streams<{ ShardIterator?: string }>(context, 'GetShardIterator', {
+    StreamArn: mapping.streamArn,
+    ShardId: shardId,
+    ShardIteratorType: mapping.startingPosition,
+  });
+  let pending: StreamRecord[] = [];
+  while (!stopped() && (iterator || pending.length)) {
+    if (pending.length < mapping.batchSize && iterator) {
+      const page = await streams<{ Records: StreamRecord[]; NextShardIterator?: string }>(context, 'GetRecords', {
+        ShardIterator: iterator,
+        Limit: mapping.batchSize - pending.length,
+      });
+      iterator = page.NextShardIterator;
+      pending.push(...page.Records.map((record) => ({ ...record, eventSourceARN: mapping.streamArn })));
+    }
+    if (!pending.length) {
+      await sleep(POLL_INTERVAL_MS);
+      continue;
+    }
+    const batch = pending.filter((record) => passesFilters(mapping.filters, record));
+    pending = batch.length ? await deliver(context, mapping, batch, stopped) : [];
+  }
+}
+
+/** Invokes until the batch is handled or out of retries; returns what is left to deliver (nothing). */
+async function deliver(context: CloudContext, mapping: StreamMapping, batch: StreamRecord[], stopped: () => boolean): Promise<StreamRecord[]> {
+  let records = batch;
+  for (let attempt = 0; records.length && !stopped(); attempt += 1) {
+    const result = await mapping.fn.invoke({ Records: records });
+    let failedFrom: number;
+    let reason: string;
+    if (!result.ok) {
+      failedFrom = 0;
+      reason = `${result.error.errorType}: ${result.error.errorMessage}`;
+    } else {
+      const failures = mapping.reportBatchItemFailures ? batchItemFailures(result.result) : [];
+      if (failures === 'invalid') {
+        failedFrom = 0;
+        reason = 'the function returned an invalid batchItemFailures response';
+      } else if (!failures.length) {
+        return [];
+      } else {
+        // Lambda resumes from the lowest reported sequence number; everything after it comes again.
+        const lowest = failures.reduce((min, id) => (BigInt(id) < BigInt(min) ? id : min));
+        failedFrom = Math.max(
+          0,
+          records.findIndex((record) => record.dynamodb.SequenceNumber === lowest),
+        );
+        reason = `${failures.length} record(s) reported in batchItemFailures`;
+      }
+    }
+    records = records.slice(failedFrom);
+    if (mapping.maximumRetryAttempts >= 0 && attempt >= mapping.maximumRetryAttempts) {
+      context.log(
+        `[${mapping.fn.config.name}] stream batch failed ${attempt + 1} time(s) (${reason}); MaximumRetryAttempts reached, ${records.length} record(s) discarded: ${JSON.stringify(records)}`,
+      );
+      return [];
+    }
+    const backoff = Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt);
+    context.log(`[${mapping.fn.config.name}] stream batch failed (${reason}); retrying ${records.length} record(s) in ${backoff} ms`);
+    await sleep(backoff);
+  }
+  return [];
+}
+
+/** The sequence numbers a handler reported, or 'invalid' when the response cannot be read (Lambda then fails the batch). */
+function batchItemFailures(result: unknown): string[] | 'invalid' {
+  if (result === null || result === undefined || typeof result !== 'object' || !('batchItemFailures' in result)) return [];
+  const failures = (result as { batchItemFailures: unknown }).batchItemFailures;
+  if (!Array.isArray(failures)) return 'invalid';
+  const ids = failures.map((failure) => (failure as { itemIdentifier?: unknown })?.itemIdentifier);
+  return ids.every((id) => typeof id === 'string' && /^\d+$/.test(id)) ? (ids as string[]) : 'invalid';
+}
