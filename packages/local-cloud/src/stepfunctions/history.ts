@@ -25,7 +25,7 @@ export function executionPath(execution: Execution): string {
     if (event.type === 'StateEntered') steps.push(event.state.name);
     if (event.type === 'StateFailed') steps.push(`✗ ${event.Error}`);
     if (event.type === 'StateRetried') steps.push(`retry ${event.retry.attempt}`);
-    if (event.type === 'StateCaught') steps.push(`caught -> ${event.catch.catcher.Next}`);
+    if (event.type === 'StateCaught') steps.push('caught');
   }
   const took = execution.stopDate ? ` in ${execution.stopDate - execution.startDate} ms` : '';
   const why = execution.error ? ` (${execution.error}${execution.cause ? `: ${execution.cause.slice(0, 300)}` : ''})` : '';

@@ -75,7 +75,9 @@ export function stepFunctionsModule(): LocalModule {
           })
           .catch((error: Error & { cause?: unknown }) => {
             if (execution.status !== 'RUNNING') return;
-            Object.assign(execution, { status: 'FAILED', error: error.name, cause: error.message });
+            // The library wraps what failed the execution (a Fail state's Error and Cause, say).
+            const failure = error.name === 'ExecutionError' && error.cause instanceof Error ? error.cause : error;
+            Object.assign(execution, { status: 'FAILED', error: failure.name, cause: failure.message });
           })
           .finally(() => {
             execution.stopDate = Date.now();

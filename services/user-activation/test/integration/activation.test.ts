@@ -1,0 +1,148 @@
+// The activation pipeline on the local cloud: DynamoDB stream -> startActivation -> Step Functions ->
+// sendActivationMail -> SES, and the handlers in process against the same emulators.
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { emailsTo, injectFault, lambdaContext, useFunctionEnvironment, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { newToken } from '../../src/domain/user';
+import { db, executionArn, executionsOf, finishedExecution, givenARegisteredUser, setAttributes, store, TABLE, uniqueUser } from '../support/users';
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+let startActivation: Handler;
+let sendActivationMail: Handler;
+const context = lambdaContext('user-activation-dev-startActivation');
+
+beforeAll(async () => {
+  await useFunctionEnvironment('user-activation-dev-startActivation');
+  await useFunctionEnvironment('user-activation-dev-sendActivationMail');
+  startActivation = (await import('../../src/handlers/startActivation')).handler as unknown as Handler;
+  sendActivationMail = (await import('../../src/handlers/sendActivationMail')).handler as unknown as Handler;
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+});
+
+/** The stream record DynamoDB makes for an inserted user. */
+function insertRecord(user: { username: string; tokenVersion: number }, sequenceNumber: string) {
+  return {
+    eventName: 'INSERT',
+    dynamodb: {
+      SequenceNumber: sequenceNumber,
+      NewImage: { username: { S: user.username }, tokenVersion: { N: String(user.tokenVersion) }, type: { S: 'USER' } },
+    },
+  };
+}
+
+describe('activation mail', () => {
+  it('sends exactly one email for a new user and marks it MAIL_SENT', async () => {
+    const user = await givenARegisteredUser();
+    const emails = await waitForEmails(user.email);
+    expect(emails).toHaveLength(1);
+    expect(emails[0]).toMatchObject({ from: 'no-reply@zero-idle.example.com', subject: `Activate your account, ${user.name}` });
+    const { execution } = await finishedExecution(executionArn(user.username));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(await store.get(user.username)).toMatchObject({ status: 'MAIL_SENT', mailMessageId: emails[0]?.messageId });
+  });
+
+  it('starts nothing new when the same stream record is delivered again', async () => {
+    const user = await givenARegisteredUser();
+    const record = insertRecord(user, '900000000000000000001');
+    const results = await Promise.all([startActivation({ Records: [record] }, context), startActivation({ Records: [record] }, context)]);
+    expect(results).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    await finishedExecution(executionArn(user.username));
+    expect(await startActivation({ Records: [record] }, context)).toEqual({ batchItemFailures: [] });
+    await waitForEmails(user.email, 2, 1_000);
+    expect(await emailsTo(user.email)).toHaveLength(1);
+    expect(await executionsOf(user.username)).toHaveLength(1);
+  });
+
+  it('handles every record of a batch: 20 users inserted at once get 20 emails', async () => {
+    const users = Array.from({ length: 20 }, () => uniqueUser());
+    const now = Date.now();
+    await db.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [TABLE]: users.map((user) => ({
+            PutRequest: {
+              Item: {
+                pk: `USER#${user.username}`,
+                type: 'USER',
+                ...user,
+                status: 'NONE',
+                tokenVersion: 1,
+                ...newToken(now, 48),
+                createdAt: new Date(now).toISOString(),
+                lastMailRequestedAt: now,
+              },
+            },
+          })),
+        },
+      }),
+    );
+    const counts = await Promise.all(users.map(async (user) => (await waitForEmails(user.email, 1, 20_000)).length));
+    expect(counts).toEqual(users.map(() => 1));
+  });
+
+  it('reports only the failed record of a batch, so Lambda retries from it', async () => {
+    const user = await givenARegisteredUser();
+    await finishedExecution(executionArn(user.username));
+    const result = await startActivation(
+      { Records: [insertRecord(user, '900000000000000000010'), { eventName: 'INSERT', dynamodb: { SequenceNumber: '900000000000000000011', NewImage: {} } }] },
+      context,
+    );
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '900000000000000000011' }] });
+  });
+
+  it('retries a failing send with backoff and sends one email once SES recovers', async () => {
+    const { username, email } = uniqueUser();
+    // SES fails twice for this address; the function makes one attempt, Step Functions retries.
+    await injectFault({ service: 'ses', action: 'SendEmail', match: email, count: 2, status: 503, code: 'ServiceUnavailable', message: 'SES is down' });
+    const now = Date.now();
+    await store.register({ username, email, name: 'Retry' }, newToken(now, 48), now);
+    const { execution, events } = await finishedExecution(executionArn(username));
+    expect(execution.status).toBe('SUCCEEDED');
+    const failures = events.filter((event) => event.type === 'LambdaFunctionFailed');
+    expect(failures.map((event) => event.lambdaFunctionFailedEventDetails?.error)).toEqual(['MailNotSent', 'MailNotSent']);
+    expect(await emailsTo(email)).toHaveLength(1);
+    expect(await store.get(username)).toMatchObject({ status: 'MAIL_SENT' });
+  });
+
+  it('records a send SES refuses for good where a person can see it', async () => {
+    const { username, email } = uniqueUser();
+    await injectFault({
+      service: 'ses',
+      action: 'SendEmail',
+      match: email,
+      count: 1,
+      status: 400,
+      code: 'MessageRejected',
+      message: 'Email address is not verified',
+    });
+    const now = Date.now();
+    await store.register({ username, email, name: 'Rejected' }, newToken(now, 48), now);
+    const { execution } = await finishedExecution(executionArn(username));
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'ActivationMailFailed' });
+    expect(await store.get(username)).toMatchObject({
+      status: 'NONE',
+      activationFailure: { error: 'MailRejected', cause: expect.stringContaining('Email address is not verified'), tokenVersion: 1 },
+    });
+    expect(await emailsTo(email)).toHaveLength(0);
+  });
+
+  it('sends at most one email per token when executions race', async () => {
+    const user = await givenARegisteredUser();
+    await waitForEmails(user.email);
+    // A new token version (as a resend makes), then ten racing senders for it.
+    await setAttributes(user.username, { status: 'NONE', tokenVersion: 2 });
+    const results = (await Promise.all(Array.from({ length: 10 }, () => sendActivationMail({ username: user.username, tokenVersion: 2 }, context)))) as Array<{
+      sent: boolean;
+    }>;
+    expect(results.filter((result) => result.sent)).toHaveLength(1);
+    await waitForEmails(user.email, 3, 1_000);
+    expect(await emailsTo(user.email)).toHaveLength(2);
+  });
+
+  it('escapes the user name in the HTML body', async () => {
+    const user = await givenARegisteredUser('<script>alert(1)</script>');
+    const [email] = await waitForEmails(user.email);
+    expect(email?.body.html).toContain('Hello &lt;script&gt;alert(1)&lt;/script&gt;,');
+    expect(email?.body.html).not.toContain('<script>');
+  });
+});
