@@ -2,12 +2,13 @@
 // in fresh Node 22 processes, side by side with the same handler built with @aws-sdk/* left external
 // (as if using the SDK the Lambda runtime ships). Then the local cloud's time from start to ready.
 // Run with: pnpm bench
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { unzipSync } from 'fflate';
+import { startBenchCloud } from '../packages/local-cloud/src/bench';
 import { loadTemplates, resourcesOfType } from '../packages/local-cloud/src/template';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -24,14 +25,20 @@ function median(values: number[]): number {
 }
 
 /** Milliseconds to import the module in a fresh process (what a cold start pays for the code). */
-function loadTime(file: string): number {
+function loadTime(file: string, environment: Record<string, string>): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); console.log(performance.now() - t);`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', BUTTONS_TABLE: 'bench' },
+    env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', ...environment },
     encoding: 'utf8',
   });
-  if (result.status !== 0) throw new Error(`Loading ${file} failed:\n${result.stderr}`);
+  if (result.status !== 0) throw new Error(`Loading ${file} failed:\n${result.stderr.slice(-1_000)}`);
   return Number(result.stdout.trim());
+}
+
+/** The function's environment from the template; values CloudFormation computes at deploy get a stand-in URL. */
+function environmentOf(properties: Record<string, unknown>): Record<string, string> {
+  const variables = (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : 'https://deploy-time.invalid/value']));
 }
 
 /** The handler file of a deployment zip, written out to be imported. */
@@ -76,12 +83,15 @@ async function benchBundles(): Promise<void> {
       const name = `${template.service}-${logicalId}`;
       const bundled = deployedBundle(zip, handler, join(workDir, `${name}.bundled.mjs`));
       const external = await externalSdkBundle(template.dir, handler, join(workDir, `${name}.external.mjs`));
+      const environment = environmentOf(p);
       const bundledTimes: number[] = [];
       const externalTimes: number[] = [];
-      // Alternate the two so both see the same machine load.
+      // One unmeasured load each to warm the file cache, then alternate so both see the same machine load.
+      loadTime(bundled, environment);
+      loadTime(external, environment);
       for (let run = 0; run < RUNS; run += 1) {
-        bundledTimes.push(loadTime(bundled));
-        externalTimes.push(loadTime(external));
+        bundledTimes.push(loadTime(bundled, environment));
+        externalTimes.push(loadTime(external, environment));
       }
       const size = statSync(bundled).size;
       const ratio = median(bundledTimes) / median(externalTimes);
@@ -104,23 +114,9 @@ async function benchStartup(): Promise<void> {
   const times: Array<{ wall: number; reported: number }> = [];
   for (let run = 0; run < 3; run += 1) {
     const started = performance.now();
-    const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'packages/local-cloud/src/cli.ts', 'start', '--port-base', '34566'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    const reported = await new Promise<number>((resolve, reject) => {
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const ready = /local cloud ready in (\d+) ms/.exec(output);
-        if (ready) resolve(Number(ready[1]));
-      });
-      child.once('exit', (code) => reject(new Error(`local cloud exited with ${code}:\n${output}`)));
-    });
-    times.push({ wall: performance.now() - started, reported });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    await exited;
+    const cloud = await startBenchCloud(34566);
+    times.push({ wall: performance.now() - started, reported: cloud.startedInMs });
+    await cloud.stop();
   }
   table(
     ['local cloud start to ready', 'wall clock (CLI spawn to ready)', 'reported by the local cloud'],

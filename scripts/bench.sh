@@ -4,3 +4,6 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 pnpm exec tsx bench/bundles.ts
+for bench in services/*/bench/*.ts; do
+  [ -e "$bench" ] && pnpm exec tsx "$bench"
+done

@@ -35,6 +35,7 @@ export const limits = {
 
 // Created once per container and reused by warm invocations.
 export const store = userStore(createDocumentClient(), config.USERS_TABLE);
+// Factories, so a bundle holds only the clients its handler uses (a client made at import is never tree-shaken).
 // Step Functions owns the retries of a failed send (with backoff, visible in the execution), so one attempt here.
-export const ses = new SESv2Client({ maxAttempts: 1 });
-export const sfn = new SFNClient({});
+export const sesClient = () => new SESv2Client({ maxAttempts: 1 });
+export const sfnClient = () => new SFNClient({});

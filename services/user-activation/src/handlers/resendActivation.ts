@@ -1,10 +1,11 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ClientError, createHandler, json } from '@zero-idle/core';
 import * as z from 'zod/mini';
-import { limits, required, sfn, store } from '../dependencies';
+import { limits, required, sfnClient, store } from '../dependencies';
 import { executionName, newToken } from '../domain/user';
 
 const stateMachineArn = required('STATE_MACHINE_ARN');
+const sfn = sfnClient();
 const request = z.object({ pathParameters: z.object({ username: z.string().check(z.minLength(1), z.maxLength(64)) }) });
 
 const ACCEPTED = 'If the account exists and is not active yet, a new activation email is on its way.';

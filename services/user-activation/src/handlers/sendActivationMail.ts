@@ -1,5 +1,5 @@
 import { createHandler, sendEmail } from '@zero-idle/core';
-import { required, ses, store } from '../dependencies';
+import { required, sesClient, store } from '../dependencies';
 import { activationEmail } from '../domain/emails';
 import { activationLink, activationToken } from '../domain/user';
 import { activationInput } from './getActivationStatus';
@@ -7,6 +7,7 @@ import { activationInput } from './getActivationStatus';
 const secret = required('ACTIVATION_SECRET');
 const baseUrl = required('ACTIVATION_BASE_URL');
 const sender = required('SENDER_EMAIL');
+const ses = sesClient();
 
 /** A send that may succeed on a retry (throttling, SES unavailable); the state machine retries it. */
 class MailNotSent extends Error {

@@ -2,10 +2,11 @@ import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-s
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHandler } from '@zero-idle/core';
 import * as z from 'zod/mini';
-import { required, sfn } from '../dependencies';
+import { required, sfnClient } from '../dependencies';
 import { executionName } from '../domain/user';
 
 const stateMachineArn = required('STATE_MACHINE_ARN');
+const sfn = sfnClient();
 
 const streamEvent = z.object({
   Records: z.array(

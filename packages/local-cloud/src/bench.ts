@@ -1,0 +1,49 @@
+// Helpers for benchmarks that need a local cloud of their own (ports apart from dev and tests).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { portsFrom } from './index';
+import { readState } from './state';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+export interface BenchCloud {
+  urls: Record<string, string>;
+  startedInMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the local cloud's CLI on a port base and waits for its "ready" line. */
+export async function startBenchCloud(portBase: number): Promise<BenchCloud> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [`${root}/node_modules/tsx/dist/cli.mjs`, 'packages/local-cloud/src/cli.ts', 'start', '--port-base', String(portBase)],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  const startedInMs = await new Promise<number>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /local cloud ready in (\d+) ms/.exec(output);
+      if (ready) resolve(Number(ready[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`local cloud exited with ${code}:\n${output}`)));
+  });
+  const { urls } = readState(root, portsFrom(portBase).endpoint);
+  return {
+    urls,
+    startedInMs,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+}
