@@ -47,6 +47,12 @@ export async function injectFault(fault: Partial<Fault> & { service: string }): 
   if (!response.ok) throw new Error(`Could not inject fault: ${await response.text()}`);
 }
 
+/** Injected faults not used up yet whose match contains `text`. */
+export async function pendingFaults(text: string): Promise<Fault[]> {
+  const faults = (await (await fetch(`${testCloud().endpoint}/_local/faults`)).json()) as Fault[];
+  return faults.filter((fault) => fault.match?.includes(text));
+}
+
 /** Sets process.env to what the template gives a function, so its handler can be imported in process. */
 export async function useFunctionEnvironment(functionName: string): Promise<void> {
   const functions = (await (await fetch(`${testCloud().endpoint}/_local/functions`)).json()) as Array<{ name: string; environment: Record<string, string> }>;

@@ -2,7 +2,7 @@
 // sendActivationMail -> SES, and the handlers in process against the same emulators.
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { emailsTo, injectFault, lambdaContext, useFunctionEnvironment, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { emailsTo, injectFault, lambdaContext, pendingFaults, useFunctionEnvironment, waitForEmails } from '@zero-idle/local-cloud/testing';
 import { newToken } from '../../src/domain/user';
 import { db, executionArn, executionsOf, finishedExecution, givenARegisteredUser, setAttributes, store, TABLE, uniqueUser } from '../support/users';
 
@@ -88,6 +88,26 @@ describe('activation mail', () => {
       context,
     );
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '900000000000000000011' }] });
+  });
+
+  it('retries the stream record whose execution could not start, so its email still goes out', async () => {
+    const { username, email } = uniqueUser();
+    // StartExecution fails for this user on every attempt the SDK makes, once: startActivation reports
+    // the record in batchItemFailures and the stream mapping delivers it again.
+    await injectFault({
+      service: 'states',
+      action: 'StartExecution',
+      match: username,
+      count: 3,
+      status: 500,
+      code: 'InternalFailure',
+      message: 'Step Functions hiccup',
+    });
+    const now = Date.now();
+    await store.register({ username, email, name: 'Retried record' }, newToken(now, 48), now);
+    expect(await waitForEmails(email, 1, 20_000)).toHaveLength(1);
+    expect(await pendingFaults(username)).toEqual([]);
+    expect(await executionsOf(username)).toHaveLength(1);
   });
 
   it('retries a failing send with backoff and sends one email once SES recovers', async () => {
