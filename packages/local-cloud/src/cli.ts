@@ -1,4 +1,5 @@
 #!/usr/bin/env -S npx tsx
+import './quietWarnings';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { portsFrom, readState, startLocalCloud } from './index';
@@ -7,7 +8,8 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const usage = `Usage: local-cloud <command> [options]
   start [--port-base 4566] [--persist] [--services a,b]   start the local cloud (Ctrl-C stops it)
   publish <topic> <json> [--port-base 4566]               publish an MQTT message to the IoT rules
-  calls [--port-base 4566]                                AWS API calls so far, per function and action`;
+  calls [--port-base 4566]                                AWS API calls so far, per function and action
+  fire <rule> [--port-base 4566]                          fire a scheduled rule now`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -68,6 +70,14 @@ async function main(): Promise<void> {
       const response = await callEndpoint('iotdata', `/topics/${encodeURIComponent(topic)}?qos=1`, message);
       if (!response.ok) throw new Error(`publish failed: ${response.status} ${await response.text()}`);
       return console.log(`published to ${topic}`);
+    }
+    case 'fire': {
+      const [rule] = args;
+      if (!rule) throw new Error(`fire needs a rule name (GET /_local/schedules lists them)\n${usage}`);
+      const { urls } = readState(root, portsFrom(portBase).endpoint);
+      const response = await fetch(`${urls.endpoint}/_local/schedules/${encodeURIComponent(rule)}/fire`, { method: 'POST' });
+      if (!response.ok) throw new Error(`fire failed: ${response.status} ${await response.text()}`);
+      return console.log(`fired ${rule}`);
     }
     case 'calls': {
       const { urls } = readState(root, portsFrom(portBase).endpoint);

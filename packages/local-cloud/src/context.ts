@@ -7,6 +7,8 @@ export interface Ports {
   endpoint: number;
   dynamodb: number;
   ses: number;
+  fauxqs: number;
+  standIns: number;
   /** The first port for HTTP APIs; each API takes the next one. */
   httpApis: number;
 }
@@ -22,6 +24,8 @@ export interface CloudContext {
   resolvers: Map<string, Resolver>;
   endpoint: Endpoint;
   functions: FunctionRegistry;
+  /** [real origin, local URL]: function environment values starting with the first get the second. */
+  urlRewrites: Array<[string, string]>;
   /** URLs to print and to write into the state file, by name. */
   urls: Record<string, string>;
   log(line: string): void;

@@ -51,6 +51,7 @@ export class Endpoint {
   private readonly calls: Record<string, Record<string, number>> = {};
   private faults: Fault[] = [];
   private readonly localApis = new Map<string, () => unknown>();
+  private readonly localActions: Array<{ method: string; path: RegExp; act: (match: RegExpExecArray, body: Buffer) => AwsResponse }> = [];
   private server?: Server;
 
   constructor(readonly port: number) {}
@@ -66,6 +67,11 @@ export class Endpoint {
   /** Adds a read-only local API at GET /_local/<name> (modules describe what they run). */
   localApi(name: string, describe: () => unknown): void {
     this.localApis.set(`/_local/${name}`, describe);
+  }
+
+  /** Adds a local action (POST /_local/...), such as firing a schedule now. */
+  localAction(method: string, path: RegExp, act: (match: RegExpExecArray, body: Buffer) => AwsResponse): void {
+    this.localActions.push({ method, path, act });
   }
 
   /** Gives an access key a caller name (a function's name), so its calls are counted under it. */
@@ -147,6 +153,10 @@ export class Endpoint {
     if (path === '/_local/health') return ok({ ok: true });
     const describe = this.localApis.get(path);
     if (describe && method === 'GET') return ok(describe());
+    for (const action of this.localActions) {
+      const match = action.method === method ? action.path.exec(path) : null;
+      if (match) return action.act(match, body);
+    }
     if (path === '/_local/calls' && method === 'GET') return ok(this.calls);
     if (path === '/_local/calls' && method === 'DELETE') {
       for (const caller of Object.keys(this.calls)) delete this.calls[caller];

@@ -1,11 +1,14 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type CloudContext, FunctionRegistry, type LocalModule, type Ports } from './context';
+import { messagingModule } from './emulators/messaging';
 import { dynamoDbModule, sesModule } from './emulators/module';
 import { Endpoint } from './endpoint';
 import { dynamoDbStreamsModule } from './events/dynamodbStreams';
 import { httpApiModule } from './events/httpApi';
 import { iotModule } from './events/iot';
+import { schedulesModule } from './events/schedules';
+import { standInsModule } from './events/standIns';
 import { Resolver } from './intrinsics';
 import { lambdaModule } from './lambda/module';
 import { type LocalCloudState, stateFile } from './state';
@@ -21,7 +24,7 @@ export { type LocalCloudState, readState, stateFile } from './state';
 
 /** Ports derived from one base, so a second local cloud (the tests') can run beside `pnpm dev`. */
 export function portsFrom(base: number): Ports {
-  return { endpoint: base, dynamodb: base + 1, ses: base + 2, httpApis: base + 10 };
+  return { endpoint: base, dynamodb: base + 1, ses: base + 2, fauxqs: base + 3, standIns: base + 4, httpApis: base + 10 };
 }
 
 export interface LocalCloudOptions {
@@ -61,12 +64,24 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     endpoint: new Endpoint(ports.endpoint),
     functions: new FunctionRegistry(),
     urls: {},
+    urlRewrites: [],
     log: options.log ?? ((line) => console.log(line)),
   };
   await context.endpoint.start();
   context.urls.endpoint = context.endpoint.url;
 
-  const modules: LocalModule[] = [dynamoDbModule(), sesModule(), lambdaModule(), httpApiModule(), stepFunctionsModule(), iotModule(), dynamoDbStreamsModule()];
+  const modules: LocalModule[] = [
+    dynamoDbModule(),
+    sesModule(),
+    standInsModule(),
+    lambdaModule(),
+    messagingModule(),
+    httpApiModule(),
+    stepFunctionsModule(),
+    iotModule(),
+    dynamoDbStreamsModule(),
+    schedulesModule(),
+  ];
   const running: LocalModule[] = [];
   const stop = async () => {
     for (const module of running.reverse()) await module.stop?.();

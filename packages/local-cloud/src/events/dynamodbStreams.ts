@@ -99,7 +99,12 @@ async function pollStream(context: CloudContext, mapping: StreamMapping, stopped
       for (const shard of StreamDescription.Shards) {
         if (started.has(shard.ShardId)) continue;
         started.add(shard.ShardId);
-        shardLoops.push(pollShard(context, mapping, shard.ShardId, stopped));
+        shardLoops.push(
+          pollShard(context, mapping, shard.ShardId, stopped).catch((error: Error) => {
+            started.delete(shard.ShardId);
+            context.log(`[${mapping.fn.config.name}] stream poller (${shard.ShardId}) stopped: ${error.message}; restarting`);
+          }),
+        );
       }
     } catch (error) {
       if (!stopped()) context.log(`[${mapping.fn.config.name}] stream poller: ${(error as Error).message}`);
@@ -110,27 +115,43 @@ async function pollStream(context: CloudContext, mapping: StreamMapping, stopped
 }
 
 async function pollShard(context: CloudContext, mapping: StreamMapping, shardId: string, stopped: () => boolean): Promise<void> {
-  let { ShardIterator: iterator } = await streams<{ ShardIterator?: string }>(context, 'GetShardIterator', {
-    StreamArn: mapping.streamArn,
-    ShardId: shardId,
-    ShardIteratorType: mapping.startingPosition,
-  });
+  let lastSequence: string | undefined;
+  const iteratorFor = async (type: string) =>
+    (
+      await streams<{ ShardIterator?: string }>(context, 'GetShardIterator', {
+        StreamArn: mapping.streamArn,
+        ShardId: shardId,
+        ShardIteratorType: type,
+        ...(type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: lastSequence } : {}),
+      })
+    ).ShardIterator;
+  let iterator = await iteratorFor(mapping.startingPosition);
   let pending: StreamRecord[] = [];
   while (!stopped() && (iterator || pending.length)) {
-    if (pending.length < mapping.batchSize && iterator) {
-      const page = await streams<{ Records: StreamRecord[]; NextShardIterator?: string }>(context, 'GetRecords', {
-        ShardIterator: iterator,
-        Limit: mapping.batchSize - pending.length,
-      });
-      iterator = page.NextShardIterator;
-      pending.push(...page.Records.map((record) => ({ ...record, eventSourceARN: mapping.streamArn })));
+    try {
+      if (pending.length < mapping.batchSize && iterator) {
+        const page = await streams<{ Records: StreamRecord[]; NextShardIterator?: string }>(context, 'GetRecords', {
+          ShardIterator: iterator,
+          Limit: mapping.batchSize - pending.length,
+        });
+        iterator = page.NextShardIterator;
+        pending.push(...page.Records.map((record) => ({ ...record, eventSourceARN: mapping.streamArn })));
+      }
+      if (!pending.length) {
+        await sleep(POLL_INTERVAL_MS);
+        continue;
+      }
+      const batch = pending.filter((record) => passesFilters(mapping.filters, record));
+      lastSequence = pending.at(-1)?.dynamodb.SequenceNumber ?? lastSequence;
+      pending = batch.length ? await deliver(context, mapping, batch, stopped) : [];
+    } catch (error) {
+      if (stopped()) return;
+      // A poller must outlive a bad read: log it, then continue after the last record handed over.
+      context.log(`[${mapping.fn.config.name}] stream poller (${shardId}): ${(error as Error).message}; reading on`);
+      await sleep(500);
+      pending = [];
+      iterator = await iteratorFor(lastSequence ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON').catch(() => iterator);
     }
-    if (!pending.length) {
-      await sleep(POLL_INTERVAL_MS);
-      continue;
-    }
-    const batch = pending.filter((record) => passesFilters(mapping.filters, record));
-    pending = batch.length ? await deliver(context, mapping, batch, stopped) : [];
   }
 }
 

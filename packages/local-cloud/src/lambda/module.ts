@@ -44,7 +44,7 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
               timeoutSeconds: Number(p.Timeout ?? 3),
               memoryMb,
               environment: {
-                ...Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)])),
+                ...Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, localUrl(context, String(value))])),
                 AWS_REGION: context.region,
                 AWS_DEFAULT_REGION: context.region,
                 AWS_ENDPOINT_URL: context.endpoint.url,
@@ -92,6 +92,12 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
       await Promise.all(functions.map((fn) => fn.stop()));
     },
   };
+}
+
+/** A real outside URL the local cloud answers with a stand-in becomes the stand-in's URL. */
+function localUrl(context: CloudContext, value: string): string {
+  const rewrite = context.urlRewrites.find(([origin]) => value.startsWith(origin));
+  return rewrite ? rewrite[1] + value.slice(rewrite[0].length) : value;
 }
 
 function invocationResponse(result: InvokeResult): { status: number; headers: Record<string, string>; body: string } {

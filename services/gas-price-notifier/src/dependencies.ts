@@ -1,0 +1,36 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import { createDocumentClient, loadConfig } from '@zero-idle/core';
+import * as z from 'zod/mini';
+import { priceStore } from './store';
+
+const positiveInt = (fallback: number) => z._default(z.pipe(z.string(), z.transform(Number)).check(z.int(), z.positive()), fallback);
+
+const config = loadConfig(
+  z.object({
+    PRICES_TABLE: z.string().check(z.minLength(1)),
+    PRICES_API_URL: z.optional(z.url()),
+    FETCH_WEEKS: positiveInt(10),
+    FETCH_TIMEOUT_MS: positiveInt(5_000),
+    FETCH_ATTEMPTS: positiveInt(3),
+    TOPIC_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+    ALERT_REGIONS: z._default(z.string(), 'new_york_state_average_gal'),
+    MIN_DROP: z._default(z.pipe(z.string(), z.transform(Number)).check(z.nonnegative()), 0),
+  }),
+);
+
+export function required<K extends keyof typeof config>(name: K): NonNullable<(typeof config)[K]> {
+  const value = config[name];
+  if (value === undefined) throw new Error(`${name} is not set in this function's environment`);
+  return value as NonNullable<(typeof config)[K]>;
+}
+
+export const settings = {
+  fetch: { weeks: config.FETCH_WEEKS, timeoutMs: config.FETCH_TIMEOUT_MS, attempts: config.FETCH_ATTEMPTS },
+  regions: config.ALERT_REGIONS.split(',')
+    .map((region) => region.trim())
+    .filter(Boolean),
+  minDrop: config.MIN_DROP,
+};
+
+export const store = priceStore(createDocumentClient(), config.PRICES_TABLE);
+export const snsClient = () => new SNSClient({});
