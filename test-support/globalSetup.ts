@@ -3,7 +3,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { portsFrom, stateFile } from '../packages/local-cloud/src/index';
+import { portsFrom } from '../packages/local-cloud/src/ports';
+import { stateFile } from '../packages/local-cloud/src/state';
 import { TEST_PORT_BASE } from '../packages/local-cloud/src/testing';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -48,6 +49,7 @@ export default async function globalSetup(): Promise<void> {
   // Test workers start after this and inherit these.
   process.env.LOCAL_CLOUD_ENDPOINT = state.urls.endpoint;
   process.env.LOCAL_CLOUD_INBOX = state.urls.inbox;
+  process.env.LOCAL_CLOUD_URLS = JSON.stringify(state.urls);
   for (const [name, url] of Object.entries(state.urls)) {
     if (name.endsWith('.httpApi')) process.env[`LOCAL_CLOUD_HTTP_${name.replace('.httpApi', '').replace(/-/g, '_').toUpperCase()}`] = url;
   }

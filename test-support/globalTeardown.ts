@@ -1,6 +1,6 @@
 // Stops the tests' local cloud with Ctrl-C, as a developer would, and fails if anything outlives it.
 import { createConnection } from 'node:net';
-import { portsFrom } from '../packages/local-cloud/src/index';
+import { portsFrom } from '../packages/local-cloud/src/ports';
 import { TEST_PORT_BASE } from '../packages/local-cloud/src/testing';
 
 function portOpen(port: number): Promise<boolean> {

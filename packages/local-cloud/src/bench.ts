@@ -1,7 +1,7 @@
 // Helpers for benchmarks that need a local cloud of their own (ports apart from dev and tests).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { portsFrom } from './index';
+import { portsFrom } from './ports';
 import { readState } from './state';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));

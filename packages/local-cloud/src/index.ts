@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type CloudContext, FunctionRegistry, type LocalModule, type Ports } from './context';
+import { type CloudContext, FunctionRegistry, type LocalModule } from './context';
 import { messagingModule } from './emulators/messaging';
 import { dynamoDbModule, sesModule } from './emulators/module';
 import { Endpoint } from './endpoint';
@@ -11,6 +11,7 @@ import { schedulesModule } from './events/schedules';
 import { standInsModule } from './events/standIns';
 import { Resolver } from './intrinsics';
 import { lambdaModule } from './lambda/module';
+import { portsFrom } from './ports';
 import { type LocalCloudState, stateFile } from './state';
 import { stepFunctionsModule } from './stepfunctions/module';
 import { loadTemplates } from './template';
@@ -20,12 +21,8 @@ export { type AwsRequest, awsError, type Fault } from './endpoint';
 export { topicMatches } from './events/iot';
 export { Resolver } from './intrinsics';
 export { reportLine } from './lambda/runtime';
+export { portsFrom } from './ports';
 export { type LocalCloudState, readState, stateFile } from './state';
-
-/** Ports derived from one base, so a second local cloud (the tests') can run beside `pnpm dev`. */
-export function portsFrom(base: number): Ports {
-  return { endpoint: base, dynamodb: base + 1, ses: base + 2, fauxqs: base + 3, standIns: base + 4, httpApis: base + 10 };
-}
 
 export interface LocalCloudOptions {
   root: string;

@@ -9,7 +9,8 @@ export function testCloud() {
   const endpoint = process.env.LOCAL_CLOUD_ENDPOINT;
   const inbox = process.env.LOCAL_CLOUD_INBOX;
   if (!endpoint || !inbox) throw new Error('No local cloud for this test: run it through "npm test", whose Jest setup starts one');
-  return { endpoint, inbox, httpApi: (service: string) => process.env[`LOCAL_CLOUD_HTTP_${service.replace(/-/g, '_').toUpperCase()}`] ?? '' };
+  const urls = JSON.parse(process.env.LOCAL_CLOUD_URLS ?? '{}') as Record<string, string>;
+  return { endpoint, inbox, urls, httpApi: (service: string) => process.env[`LOCAL_CLOUD_HTTP_${service.replace(/-/g, '_').toUpperCase()}`] ?? '' };
 }
 
 export interface InboxEmail {
@@ -51,6 +52,28 @@ export async function injectFault(fault: Partial<Fault> & { service: string }): 
 export async function pendingFaults(text: string): Promise<Fault[]> {
   const faults = (await (await fetch(`${testCloud().endpoint}/_local/faults`)).json()) as Fault[];
   return faults.filter((fault) => fault.match?.includes(text));
+}
+
+/** Steers the local stand-in of an outside API (see the stand-ins module): reset, rows, faults. */
+export function standIn(origin: string) {
+  const url = testCloud().urls[`stand-in ${origin}`];
+  if (!url) throw new Error(`The local cloud has no stand-in for ${origin}`);
+  const admin = url.replace(/\/([^/]+)$/, '/__stand-in/$1');
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${admin}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!response.ok) throw new Error(`stand-in ${method} ${path}: ${response.status} ${await response.text()}`);
+  };
+  return {
+    reset: () => call('DELETE', ''),
+    setRows: (dataset: string, rows: unknown[]) => call('PUT', `/datasets/${dataset}`, rows),
+    fault: (fault: { status?: number; delayMs?: number; body?: string; count?: number }) => call('POST', '/faults', fault),
+  };
+}
+
+/** Fires a scheduled rule now, as `npm run local-cloud -- fire <rule>` does. */
+export async function fireSchedule(rule: string): Promise<void> {
+  const response = await fetch(`${testCloud().endpoint}/_local/schedules/${encodeURIComponent(rule)}/fire`, { method: 'POST' });
+  if (!response.ok) throw new Error(`Could not fire ${rule}: ${response.status} ${await response.text()}`);
 }
 
 /** Sets process.env to what the template gives a function, so its handler can be imported in process. */

@@ -1,0 +1,96 @@
+// As the schedule and a subscriber see it: the weekly fetch fires, weeks land in the table, and a
+// drop arrives as one SNS email in the local inbox.
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { fireSchedule, TEST_PORT_BASE } from '@zero-idle/local-cloud/testing';
+import { alertsFor, api, givenNoStoredWeeks, RULE, row, sample, store, waitFor } from '../support/prices';
+
+const root = fileURLToPath(new URL('../../../..', import.meta.url));
+const gasCli = (...args: string[]) =>
+  promisify(execFile)(
+    process.execPath,
+    [`${root}/node_modules/tsx/dist/cli.mjs`, 'services/gas-price-notifier/scripts/gas.ts', ...args, '--port-base', String(TEST_PORT_BASE)],
+    {
+      cwd: root,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
+
+/** Fires the weekly schedule and waits until the newest week the API serves is stored. */
+async function weeklyFetch(newest: string): Promise<void> {
+  await fireSchedule(RULE);
+  await waitFor(
+    () => store.latestWeek(),
+    (week) => week?.week === newest,
+  );
+}
+
+beforeEach(async () => {
+  await givenNoStoredWeeks();
+  await api().reset();
+});
+
+describe('gas-price-notifier end to end', () => {
+  it('stores the first load as history and alerts nobody', async () => {
+    await weeklyFetch('2017-03-27');
+    expect((await store.storedWeeks('2017-01-01', '2017-12-31')).size).toBe(10);
+    // The sample falls every week; a first load still sends nothing.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await alertsFor('2017-03-27')).toHaveLength(0);
+  });
+
+  it('emails one alert per dropped region for a new week, and none for a rise, even when fetched twice', async () => {
+    await weeklyFetch('2017-03-27');
+    // NY state 2.42 -> 2.39 (drop), NYC 2.58 -> 2.61 (rise).
+    await api().setRows('nqur-w4p7', [row('2031-01-06', { new_york_state_average_gal: '2.39', new_york_city_average_gal: '2.61' }), ...sample]);
+    await weeklyFetch('2031-01-06');
+    const alerts = await waitFor(
+      () => alertsFor('2031-01-06'),
+      (found) => found.length > 0,
+    );
+    expect(alerts.map((alert) => alert.subject)).toEqual(['Gas price drop in New York State: $2.42 -> $2.39 (week of 2031-01-06)']);
+    expect(alerts[0]?.from).toContain('no-reply@sns.amazonaws.com');
+    expect(alerts[0]?.body.text).toContain('change: -$0.03 (-1.24%)');
+
+    await fireSchedule(RULE);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await alertsFor('2031-01-06')).toHaveLength(1);
+  });
+
+  it('sends nothing when the price stays the same or a region has no value', async () => {
+    await weeklyFetch('2017-03-27');
+    await api().setRows('nqur-w4p7', [row('2031-02-03', { new_york_state_average_gal: '2.42', new_york_city_average_gal: null }), ...sample]);
+    await weeklyFetch('2031-02-03');
+    expect((await store.latestWeek())?.prices).toMatchObject({ new_york_state_average_gal: 2.42, new_york_city_average_gal: null });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await alertsFor('2031-02-03')).toHaveLength(0);
+  });
+
+  it('backfills history without alerts, then alerts on the next new week', async () => {
+    const file = join(tmpdir(), `gas-backfill-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify([row('2031-03-03', { new_york_state_average_gal: '2.30' }), row('2031-03-10', { new_york_state_average_gal: '2.20' })]));
+    const { stdout } = await gasCli('backfill', '--file', file);
+    expect(stdout).toContain('Backfilled 2 new week(s) of 2');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await alertsFor('2031-03-10')).toHaveLength(0);
+
+    await api().setRows('nqur-w4p7', [row('2031-03-17', { new_york_state_average_gal: '2.10' })]);
+    await weeklyFetch('2031-03-17');
+    const alerts = await waitFor(
+      () => alertsFor('2031-03-17'),
+      (found) => found.length > 0,
+    );
+    expect(alerts.map((alert) => alert.subject)).toEqual(['Gas price drop in New York State: $2.20 -> $2.10 (week of 2031-03-17)']);
+  });
+
+  it('refuses a backfill file that is not in the API format', async () => {
+    const file = join(tmpdir(), `gas-bad-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify([{ when: 'yesterday' }]));
+    await expect(gasCli('backfill', '--file', file)).rejects.toMatchObject({ stderr: expect.stringContaining("is not in the API's format") });
+  });
+});

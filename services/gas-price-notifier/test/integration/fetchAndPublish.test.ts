@@ -1,0 +1,111 @@
+// The two handlers in process against the local cloud's DynamoDB, SNS and the data.ny.gov stand-in:
+// failures of the API store nothing, a redelivered record publishes nothing new, a failed publish retries.
+import { beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { injectFault, lambdaContext, useFunctionEnvironment } from '@zero-idle/local-cloud/testing';
+import { alertsFor, api, givenNoStoredWeeks, row, sample, store, waitFor } from '../support/prices';
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+let fetchPrices: Handler;
+let publishDrops: Handler;
+const context = lambdaContext('gas-price-notifier-dev-fetchPrices');
+const scheduledEvent = { version: '0', 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
+const logs: string[] = [];
+
+beforeAll(async () => {
+  await useFunctionEnvironment('gas-price-notifier-dev-fetchPrices');
+  await useFunctionEnvironment('gas-price-notifier-dev-publishDrops');
+  // Short timeouts and two attempts keep the failure cases quick; the logic is the deployed one.
+  Object.assign(process.env, { FETCH_TIMEOUT_MS: '300', FETCH_ATTEMPTS: '2' });
+  fetchPrices = (await import('../../src/handlers/fetchPrices')).handler as unknown as Handler;
+  publishDrops = (await import('../../src/handlers/publishDrops')).handler as unknown as Handler;
+  jest.spyOn(process.stdout, 'write').mockImplementation((line) => {
+    logs.push(String(line));
+    return true;
+  });
+});
+
+beforeEach(async () => {
+  await givenNoStoredWeeks();
+  await api().reset();
+  logs.length = 0;
+});
+
+describe('fetchPrices', () => {
+  it('stores the weeks it has not stored yet, and only those', async () => {
+    await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ received: 10, stored: 10, newWeeks: [] });
+    await api().setRows('nqur-w4p7', [row('2032-01-05', { new_york_state_average_gal: '2.50' }), ...sample]);
+    await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ received: 10, stored: 1, newWeeks: ['2032-01-05'] });
+    await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ stored: 0, newWeeks: [] });
+  });
+
+  it.each([
+    ['the API answers 500', { status: 500, body: '{"message":"internal error"}' }, 'HTTP 500'],
+    ['the API is too slow', { delayMs: 1_000 }, 'no answer within 300 ms'],
+    ['the API sends something that is not JSON', { status: 200, body: '<html>maintenance</html>' }, 'not JSON'],
+    ['the API sends JSON of another shape', { status: 200, body: '[{"date":5}]' }, 'unexpected data'],
+  ])('stores nothing and fails loudly when %s, and the next run recovers', async (_case, fault, message) => {
+    await api().fault({ ...fault, count: 2 });
+    await expect(fetchPrices(scheduledEvent, context)).rejects.toThrow(message);
+    expect(await store.latestWeek()).toBeUndefined();
+    const line = JSON.parse(logs.find((entry) => entry.includes('"outcome":"error"')) ?? '{}') as { error?: { name: string; message: string } };
+    expect(line.error).toMatchObject({ name: 'PriceApiError', message: expect.stringContaining('failed 2 times') });
+    await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ stored: 10 });
+  });
+
+  it('retries a failed attempt within the same run', async () => {
+    await api().fault({ status: 503, count: 1 });
+    await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ attempts: 2, stored: 10 });
+  });
+});
+
+describe('publishDrops', () => {
+  it('publishes a week once however often its record is delivered', async () => {
+    await fetchPrices(scheduledEvent, context);
+    await api().setRows('nqur-w4p7', [row('2032-02-02', { new_york_state_average_gal: '2.40' }), ...sample]);
+    await fetchPrices(scheduledEvent, context);
+    // The real stream delivers it once; deliver the same record twice more.
+    await waitFor(
+      () => alertsFor('2032-02-02'),
+      (found) => found.length > 0,
+    );
+    const week = await store.latestWeek();
+    const record = {
+      eventName: 'INSERT',
+      dynamodb: {
+        SequenceNumber: '990000000000000000001',
+        NewImage: {
+          week: { S: '2032-02-02' },
+          kind: { S: 'WEEK' },
+          origin: { S: 'fetch' },
+          prices: { M: { new_york_state_average_gal: { N: String(week?.prices.new_york_state_average_gal) } } },
+        },
+      },
+    };
+    await expect(publishDrops({ Records: [record] }, context)).resolves.toEqual({ batchItemFailures: [] });
+    await expect(publishDrops({ Records: [record] }, context)).resolves.toEqual({ batchItemFailures: [] });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await alertsFor('2032-02-02')).toHaveLength(1);
+  });
+
+  it('retries a publish SNS refused, and the alert arrives once', async () => {
+    await fetchPrices(scheduledEvent, context);
+    // Three failures: the SDK's own attempts for one invocation; the stream then redelivers the record.
+    await injectFault({ service: 'sns', action: 'Publish', match: '2032-03-01', count: 3, status: 500, code: 'InternalError', message: 'SNS hiccup' });
+    await api().setRows('nqur-w4p7', [row('2032-03-01', { new_york_state_average_gal: '2.30' }), ...sample]);
+    await fetchPrices(scheduledEvent, context);
+    const alerts = await waitFor(
+      () => alertsFor('2032-03-01'),
+      (found) => found.length > 0,
+      20_000,
+    );
+    expect(alerts).toHaveLength(1);
+  });
+
+  it('reports only the record it could not handle', async () => {
+    const result = await publishDrops(
+      { Records: [{ eventName: 'INSERT', dynamodb: { SequenceNumber: '990000000000000000009', NewImage: { kind: { S: 'WEEK' } } } }] },
+      context,
+    );
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '990000000000000000009' }] });
+  });
+});
