@@ -67,7 +67,13 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
       functions = context.functions.all();
       // Tests load a handler in process with exactly the environment the template gives it.
       context.endpoint.localApi('functions', () =>
-        functions.map(({ config }) => ({ service: config.service, name: config.name, handler: config.handler, environment: config.environment })),
+        functions.map(({ config, stats }) => ({
+          service: config.service,
+          name: config.name,
+          handler: config.handler,
+          ...stats,
+          environment: config.environment,
+        })),
       );
       context.endpoint.route('lambda', {
         action: (request) => (/\/functions\/[^/]+\/invocations$/.test(request.path) ? 'Invoke' : `${request.method} ${request.path}`),

@@ -38,6 +38,8 @@ const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.ts', import.meta.url));
  */
 export class LocalFunction {
   private readonly workers: Worker[] = [];
+  /** Invocations so far and how many failed, for the local API and cost figures. */
+  readonly stats = { invocations: 0, errors: 0 };
   private readonly waiting: Array<() => void> = [];
   private stopped = false;
 
@@ -50,8 +52,11 @@ export class LocalFunction {
   async invoke(event: unknown): Promise<InvokeResult> {
     const worker = await this.acquire();
     const requestId = randomUUID();
+    this.stats.invocations += 1;
     try {
-      return await this.run(worker, requestId, event);
+      const result = await this.run(worker, requestId, event);
+      if (!result.ok) this.stats.errors += 1;
+      return result;
     } finally {
       worker.busy = false;
       this.waiting.shift()?.();
