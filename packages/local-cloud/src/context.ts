@@ -1,7 +1,7 @@
 import type { Endpoint } from './endpoint';
 import type { Resolver } from './intrinsics';
 import type { LocalFunction } from './lambda/runtime';
-import type { ServiceTemplate } from './template';
+import { resourcesOfType, type ServiceTemplate } from './template';
 
 export interface Ports {
   endpoint: number;
@@ -73,4 +73,26 @@ export function functionFromTarget(context: CloudContext, template: ServiceTempl
   const fn = context.functions.find(arnOrName.replace(/\/invocations$/, '').replace(/^.*\/functions\//, ''));
   if (!fn) throw new Error(`${template.service}: no local function for ${JSON.stringify(target)}`);
   return fn;
+}
+
+/** One resource of a template, with the resolver of its service. */
+export interface TemplateResource {
+  template: ServiceTemplate;
+  resolver: Resolver;
+  logicalId: string;
+  properties: Record<string, unknown>;
+}
+
+/** Every resource of a CloudFormation type, across all services. */
+export function resourcesAcross(context: CloudContext, type: string): TemplateResource[] {
+  return context.templates.flatMap((template) => {
+    const resolver = context.resolvers.get(template.service);
+    if (!resolver) return [];
+    return resourcesOfType(template, type).map(([logicalId, resource]) => ({ template, resolver, logicalId, properties: resource.Properties }));
+  });
+}
+
+/** The name CloudFormation gives a resource: the template's, else one made from the stack and logical id. */
+export function physicalName(resource: TemplateResource, given: unknown): string {
+  return String(given ?? `${resource.template.service}-${resource.template.stage}-${resource.logicalId}`);
 }

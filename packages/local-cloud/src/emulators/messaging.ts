@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { buildApp } from 'fauxqs';
-import type { CloudContext, LocalModule } from '../context';
+import { type CloudContext, type LocalModule, physicalName, resourcesAcross } from '../context';
 import { type AwsRequest, type AwsResponse, proxyTo } from '../endpoint';
+import { ACCOUNT_ID } from '../intrinsics';
 import { invokeAsync } from '../lambda/module';
-import { resourcesOfType } from '../template';
 
 interface Notification {
   topicArn: string;
@@ -25,12 +25,10 @@ export function messagingModule(): LocalModule {
   return {
     name: 'sns-sqs',
     async prepare(context) {
-      for (const template of context.templates) {
-        for (const [logicalId, resource] of resourcesOfType(template, 'AWS::SNS::Topic')) {
-          const name = String(resource.Properties.TopicName ?? `${template.service}-${template.stage}-${logicalId}`);
-          const arn = `arn:aws:sns:${context.region}:000000000000:${name}`;
-          context.resolvers.get(template.service)?.register(logicalId, { ref: arn, attributes: { TopicArn: arn, TopicName: name } });
-        }
+      for (const resource of resourcesAcross(context, 'AWS::SNS::Topic')) {
+        const name = physicalName(resource, resource.properties.TopicName);
+        const arn = `arn:aws:sns:${context.region}:${ACCOUNT_ID}:${name}`;
+        resource.resolver.register(resource.logicalId, { ref: arn, attributes: { TopicArn: arn, TopicName: name } });
       }
     },
     async start(context) {
@@ -68,20 +66,17 @@ export function messagingModule(): LocalModule {
 }
 
 async function createTopics(context: CloudContext, sns: SNSClient): Promise<void> {
-  for (const template of context.templates) {
-    const resolver = context.resolvers.get(template.service);
-    for (const [logicalId, resource] of resourcesOfType(template, 'AWS::SNS::Topic')) {
-      const name = resolver?.getAtt(logicalId, 'TopicName') ?? logicalId;
-      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
-      const subscriptions = (resolver?.resolve(resource.Properties.Subscription ?? []) ?? []) as Array<{ Protocol: string; Endpoint: string }>;
-      for (const subscription of subscriptions)
-        await sns.send(new SubscribeCommand({ TopicArn, Protocol: subscription.Protocol, Endpoint: subscription.Endpoint }));
-      context.log(`topic ${name}${subscriptions.length ? `: ${subscriptions.map((s) => `${s.Protocol}:${s.Endpoint}`).join(', ')}` : ''}`);
-    }
-    for (const [, resource] of resourcesOfType(template, 'AWS::SNS::Subscription')) {
-      const p = resolver?.resolve(resource.Properties) as { TopicArn: string; Protocol: string; Endpoint: string };
-      await sns.send(new SubscribeCommand({ TopicArn: p.TopicArn, Protocol: p.Protocol, Endpoint: p.Endpoint }));
-    }
+  for (const { resolver, logicalId, properties } of resourcesAcross(context, 'AWS::SNS::Topic')) {
+    const name = resolver.getAtt(logicalId, 'TopicName');
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+    const subscriptions = resolver.resolve(properties.Subscription ?? []) as Array<{ Protocol: string; Endpoint: string }>;
+    for (const subscription of subscriptions)
+      await sns.send(new SubscribeCommand({ TopicArn, Protocol: subscription.Protocol, Endpoint: subscription.Endpoint }));
+    context.log(`topic ${name}${subscriptions.length ? `: ${subscriptions.map((s) => `${s.Protocol}:${s.Endpoint}`).join(', ')}` : ''}`);
+  }
+  for (const { resolver, properties } of resourcesAcross(context, 'AWS::SNS::Subscription')) {
+    const p = resolver.resolve(properties) as { TopicArn: string; Protocol: string; Endpoint: string };
+    await sns.send(new SubscribeCommand({ TopicArn: p.TopicArn, Protocol: p.Protocol, Endpoint: p.Endpoint }));
   }
 }
 

@@ -1,8 +1,7 @@
 import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { LocalModule } from '../context';
+import { type LocalModule, physicalName, resourcesAcross } from '../context';
 import { proxyTo } from '../endpoint';
 import { ACCOUNT_ID } from '../intrinsics';
-import { resourcesOfType } from '../template';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb';
 import { type SesLocal, startSesLocal } from './ses';
 
@@ -22,22 +21,19 @@ export function dynamoDbModule(): LocalModule {
       });
       context.urls.dynamodb = dynamo.url;
       const client = new DynamoDBClient({ endpoint: dynamo.url, region: context.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-      for (const template of context.templates) {
-        const resolver = context.resolvers.get(template.service);
-        for (const [logicalId, resource] of resourcesOfType(template, 'AWS::DynamoDB::Table')) {
-          const properties = resolver?.resolve(resource.Properties) as Record<string, unknown>;
-          const tableName = String(properties.TableName ?? `${template.service}-${template.stage}-${logicalId}`);
-          await createTable(client, tableInput(tableName, properties));
-          const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-          resolver?.register(logicalId, {
-            ref: tableName,
-            attributes: {
-              Arn: `arn:aws:dynamodb:${context.region}:${ACCOUNT_ID}:table/${tableName}`,
-              ...(Table?.LatestStreamArn ? { StreamArn: Table.LatestStreamArn } : {}),
-            },
-          });
-          context.log(`table ${tableName}${Table?.LatestStreamArn ? ' (stream)' : ''}`);
-        }
+      for (const resource of resourcesAcross(context, 'AWS::DynamoDB::Table')) {
+        const properties = resource.resolver.resolve(resource.properties) as Record<string, unknown>;
+        const tableName = physicalName(resource, properties.TableName);
+        await createTable(client, tableInput(tableName, properties));
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+        resource.resolver.register(resource.logicalId, {
+          ref: tableName,
+          attributes: {
+            Arn: `arn:aws:dynamodb:${context.region}:${ACCOUNT_ID}:table/${tableName}`,
+            ...(Table?.LatestStreamArn ? { StreamArn: Table.LatestStreamArn } : {}),
+          },
+        });
+        context.log(`table ${tableName}${Table?.LatestStreamArn ? ' (stream)' : ''}`);
       }
       client.destroy();
     },

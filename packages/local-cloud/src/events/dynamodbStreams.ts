@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CloudContext, functionFromTarget, type LocalModule } from '../context';
+import { type CloudContext, functionFromTarget, type LocalModule, resourcesAcross } from '../context';
 import type { LocalFunction } from '../lambda/runtime';
-import { resourcesOfType } from '../template';
 import { passesFilters } from './filterPattern';
 
 interface StreamMapping {
@@ -38,30 +37,26 @@ export function dynamoDbStreamsModule(): LocalModule {
   return {
     name: 'dynamodb-streams',
     async start(context) {
-      for (const template of context.templates) {
-        const resolver = context.resolvers.get(template.service);
-        for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')) {
-          const p = resource.Properties;
-          const source = resolver?.resolveString(p.EventSourceArn) ?? '';
-          if (!source.includes(':dynamodb:') || !source.includes('/stream/')) continue;
-          if (p.Enabled === false) continue;
-          const mapping: StreamMapping = {
-            fn: functionFromTarget(context, template, p.FunctionName),
-            streamArn: source,
-            batchSize: Number(p.BatchSize ?? 100),
-            startingPosition: p.StartingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
-            filters: ((p.FilterCriteria as { Filters?: Array<{ Pattern: string }> } | undefined)?.Filters ?? []).map(
-              (filter) => JSON.parse(filter.Pattern) as unknown,
-            ),
-            reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
-            maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? -1),
-          };
-          if (p.BisectBatchOnFunctionError) context.log(`${logicalId}: BisectBatchOnFunctionError is not emulated locally; failed batches are retried whole`);
-          context.log(
-            `stream ${source.split('/')[1]} -> ${mapping.fn.config.name} (batch ${mapping.batchSize}${mapping.filters.length ? `, ${mapping.filters.length} filter(s)` : ''}${mapping.reportBatchItemFailures ? ', ReportBatchItemFailures' : ''})`,
-          );
-          loops.push(pollStream(context, mapping, () => stopped));
-        }
+      for (const { template, resolver, logicalId, properties: p } of resourcesAcross(context, 'AWS::Lambda::EventSourceMapping')) {
+        const source = resolver.resolveString(p.EventSourceArn);
+        if (!source.includes(':dynamodb:') || !source.includes('/stream/')) continue;
+        if (p.Enabled === false) continue;
+        const mapping: StreamMapping = {
+          fn: functionFromTarget(context, template, p.FunctionName),
+          streamArn: source,
+          batchSize: Number(p.BatchSize ?? 100),
+          startingPosition: p.StartingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
+          filters: ((p.FilterCriteria as { Filters?: Array<{ Pattern: string }> } | undefined)?.Filters ?? []).map(
+            (filter) => JSON.parse(filter.Pattern) as unknown,
+          ),
+          reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+          maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? -1),
+        };
+        if (p.BisectBatchOnFunctionError) context.log(`${logicalId}: BisectBatchOnFunctionError is not emulated locally; failed batches are retried whole`);
+        context.log(
+          `stream ${source.split('/')[1]} -> ${mapping.fn.config.name} (batch ${mapping.batchSize}${mapping.filters.length ? `, ${mapping.filters.length} filter(s)` : ''}${mapping.reportBatchItemFailures ? ', ReportBatchItemFailures' : ''})`,
+        );
+        loops.push(pollStream(context, mapping, () => stopped));
       }
     },
     async stop() {

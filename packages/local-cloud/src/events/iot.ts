@@ -1,8 +1,7 @@
-import { type CloudContext, functionFromTarget, type LocalModule } from '../context';
+import { type CloudContext, functionFromTarget, type LocalModule, resourcesAcross } from '../context';
 import { awsError } from '../endpoint';
 import { invokeAsync } from '../lambda/module';
 import type { LocalFunction } from '../lambda/runtime';
-import { resourcesOfType } from '../template';
 
 interface TopicRule {
   name: string;
@@ -34,22 +33,21 @@ export function iotModule(): LocalModule {
   return {
     name: 'iot',
     async start(context) {
-      for (const template of context.templates) {
-        for (const [logicalId, resource] of resourcesOfType(template, 'AWS::IoT::TopicRule')) {
-          const payload = resource.Properties.TopicRulePayload as {
-            Sql: string;
-            RuleDisabled?: boolean;
-            Actions?: Array<{ Lambda?: { FunctionArn: unknown } }>;
-          };
-          if (payload.RuleDisabled) continue;
-          const sql = SELECT_ALL.exec(payload.Sql);
-          if (!sql) throw new Error(`${template.service}: ${logicalId}: the local cloud runs only "SELECT * FROM '<topic>'", not ${payload.Sql}`);
-          const functions = (payload.Actions ?? []).flatMap((action) =>
-            action.Lambda ? [functionFromTarget(context, template, action.Lambda.FunctionArn)] : [],
-          );
-          rules.push({ name: String(resource.Properties.RuleName ?? logicalId), filter: sql[1] ?? '', functions });
-          context.log(`iot rule ${String(resource.Properties.RuleName ?? logicalId)}: ${sql[1]} -> ${functions.map((fn) => fn.config.name).join(', ')}`);
-        }
+      for (const { template, logicalId, properties } of resourcesAcross(context, 'AWS::IoT::TopicRule')) {
+        const payload = properties.TopicRulePayload as {
+          Sql: string;
+          RuleDisabled?: boolean;
+          Actions?: Array<{ Lambda?: { FunctionArn: unknown } }>;
+        };
+        if (payload.RuleDisabled) continue;
+        const sql = SELECT_ALL.exec(payload.Sql);
+        if (!sql) throw new Error(`${template.service}: ${logicalId}: the local cloud runs only "SELECT * FROM '<topic>'", not ${payload.Sql}`);
+        const functions = (payload.Actions ?? []).flatMap((action) =>
+          action.Lambda ? [functionFromTarget(context, template, action.Lambda.FunctionArn)] : [],
+        );
+        const name = String(properties.RuleName ?? logicalId);
+        rules.push({ name, filter: sql[1] ?? '', functions });
+        context.log(`iot rule ${name}: ${sql[1]} -> ${functions.map((fn) => fn.config.name).join(', ')}`);
       }
       context.endpoint.route('iotdata', {
         action: (request) => (request.path.startsWith('/topics/') ? 'Publish' : `${request.method} ${request.path}`),

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type CloudContext, functionFromTarget, type LocalModule } from '../context';
+import { type CloudContext, functionFromTarget, type LocalModule, physicalName, resourcesAcross } from '../context';
 import { ACCOUNT_ID } from '../intrinsics';
 import { invokeAsync } from '../lambda/module';
 import type { LocalFunction } from '../lambda/runtime';
-import { resourcesOfType } from '../template';
 import { parseSchedule, type Schedule } from './scheduleExpression';
 
 interface ScheduledRule {
@@ -25,28 +24,23 @@ export function schedulesModule(): LocalModule {
   return {
     name: 'schedules',
     async start(context) {
-      for (const template of context.templates) {
-        const resolver = context.resolvers.get(template.service);
-        for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Events::Rule')) {
-          const p = resource.Properties;
-          if (!p.ScheduleExpression || p.State === 'DISABLED') continue;
-          const name = String(p.Name ?? `${template.service}-${template.stage}-${logicalId}`);
-          const targets = ((p.Targets as Array<{ Arn: unknown; Input?: unknown }> | undefined) ?? []).map((target) => ({
-            fn: functionFromTarget(context, template, target.Arn),
-            input: target.Input === undefined ? undefined : resolver?.resolveString(target.Input),
-          }));
-          const rule: ScheduledRule = {
-            name,
-            arn: `arn:aws:events:${context.region}:${ACCOUNT_ID}:rule/${name}`,
-            schedule: parseSchedule(String(p.ScheduleExpression)),
-            targets,
-          };
-          rules.set(name, rule);
-          arm(context, rule);
-          context.log(
-            `schedule ${name}: ${rule.schedule.expression} -> ${targets.map((t) => t.fn.config.name).join(', ')} (next ${rule.nextAt?.toISOString()})`,
-          );
-        }
+      for (const resource of resourcesAcross(context, 'AWS::Events::Rule')) {
+        const { template, resolver, properties: p } = resource;
+        if (!p.ScheduleExpression || p.State === 'DISABLED') continue;
+        const name = physicalName(resource, p.Name);
+        const targets = ((p.Targets as Array<{ Arn: unknown; Input?: unknown }> | undefined) ?? []).map((target) => ({
+          fn: functionFromTarget(context, template, target.Arn),
+          input: target.Input === undefined ? undefined : resolver.resolveString(target.Input),
+        }));
+        const rule: ScheduledRule = {
+          name,
+          arn: `arn:aws:events:${context.region}:${ACCOUNT_ID}:rule/${name}`,
+          schedule: parseSchedule(String(p.ScheduleExpression)),
+          targets,
+        };
+        rules.set(name, rule);
+        arm(context, rule);
+        context.log(`schedule ${name}: ${rule.schedule.expression} -> ${targets.map((t) => t.fn.config.name).join(', ')} (next ${rule.nextAt?.toISOString()})`);
       }
       context.endpoint.localApi('schedules', () =>
         [...rules.values()].map((rule) => ({

@@ -1,9 +1,8 @@
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CloudContext, LocalModule } from '../context';
+import { type CloudContext, type LocalModule, physicalName, resourcesAcross } from '../context';
 import { awsError } from '../endpoint';
 import { ACCOUNT_ID } from '../intrinsics';
-import { resourcesOfType } from '../template';
 import { unpackArtifact } from './code';
 import { type InvokeResult, LocalFunction } from './runtime';
 
@@ -13,56 +12,48 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
   return {
     name: 'lambda',
     async prepare(context) {
-      for (const template of context.templates) {
-        for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
-          const name = String(resource.Properties.FunctionName ?? `${template.service}-${template.stage}-${logicalId}`);
-          const arn = `arn:aws:lambda:${context.region}:${ACCOUNT_ID}:function:${name}`;
-          context.resolvers.get(template.service)?.register(logicalId, { ref: name, attributes: { Arn: arn } });
-        }
+      for (const resource of resourcesAcross(context, 'AWS::Lambda::Function')) {
+        const name = physicalName(resource, resource.properties.FunctionName);
+        resource.resolver.register(resource.logicalId, { ref: name, attributes: { Arn: `arn:aws:lambda:${context.region}:${ACCOUNT_ID}:function:${name}` } });
       }
     },
     async start(context) {
-      for (const template of context.templates) {
-        const resolver = context.resolvers.get(template.service);
-        if (!resolver) continue;
-        for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
-          const p = resource.Properties;
-          const name = resolver.ref(logicalId);
-          // Each function signs with its own key, so the endpoint can tell functions apart.
-          const accessKeyId = `LOCAL${name.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`.slice(0, 128);
-          const variables = resolver.resolve((p.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<string, string>;
-          const memoryMb = Number(p.MemorySize ?? 128);
-          const zip = join(template.artifactsDir, basename(String((p.Code as { S3Key?: string }).S3Key ?? `${logicalId}.zip`)));
-          const fn = new LocalFunction(
-            {
-              service: template.service,
-              logicalId,
-              name,
-              arn: resolver.getAtt(logicalId, 'Arn'),
-              handler: String(p.Handler),
-              codeDir: unpackArtifact(zip, join(context.root, '.local-cloud', 'code', template.service, logicalId)),
-              timeoutSeconds: Number(p.Timeout ?? 3),
-              memoryMb,
-              environment: {
-                ...Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, localUrl(context, String(value))])),
-                AWS_REGION: context.region,
-                AWS_DEFAULT_REGION: context.region,
-                AWS_ENDPOINT_URL: context.endpoint.url,
-                AWS_ACCESS_KEY_ID: accessKeyId,
-                AWS_SECRET_ACCESS_KEY: 'local',
-                AWS_LAMBDA_FUNCTION_NAME: name,
-                AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
-                AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-                AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-                TZ: 'UTC',
-              },
+      for (const { template, resolver, logicalId, properties: p } of resourcesAcross(context, 'AWS::Lambda::Function')) {
+        const name = resolver.ref(logicalId);
+        // Each function signs with its own key, so the endpoint can tell functions apart.
+        const accessKeyId = `LOCAL${name.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`.slice(0, 128);
+        const variables = resolver.resolve((p.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<string, string>;
+        const memoryMb = Number(p.MemorySize ?? 128);
+        const zip = join(template.artifactsDir, basename(String((p.Code as { S3Key?: string }).S3Key ?? `${logicalId}.zip`)));
+        const fn = new LocalFunction(
+          {
+            service: template.service,
+            logicalId,
+            name,
+            arn: resolver.getAtt(logicalId, 'Arn'),
+            handler: String(p.Handler),
+            codeDir: unpackArtifact(zip, join(context.root, '.local-cloud', 'code', template.service, logicalId)),
+            timeoutSeconds: Number(p.Timeout ?? 3),
+            memoryMb,
+            environment: {
+              ...Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, localUrl(context, String(value))])),
+              AWS_REGION: context.region,
+              AWS_DEFAULT_REGION: context.region,
+              AWS_ENDPOINT_URL: context.endpoint.url,
+              AWS_ACCESS_KEY_ID: accessKeyId,
+              AWS_SECRET_ACCESS_KEY: 'local',
+              AWS_LAMBDA_FUNCTION_NAME: name,
+              AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
+              AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+              AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+              TZ: 'UTC',
             },
-            context.log,
-            options.maxConcurrency,
-          );
-          context.endpoint.nameCaller(fn.config.environment.AWS_ACCESS_KEY_ID ?? '', name);
-          context.functions.add(fn);
-        }
+          },
+          context.log,
+          options.maxConcurrency,
+        );
+        context.endpoint.nameCaller(fn.config.environment.AWS_ACCESS_KEY_ID ?? '', name);
+        context.functions.add(fn);
       }
       functions = context.functions.all();
       // Tests load a handler in process with exactly the environment the template gives it.

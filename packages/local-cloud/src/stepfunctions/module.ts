@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { CloudContext, LocalModule } from '../context';
+import { type CloudContext, type LocalModule, physicalName, resourcesAcross } from '../context';
 import { type AwsResponse, awsError } from '../endpoint';
 import { ACCOUNT_ID } from '../intrinsics';
-import { resourcesOfType } from '../template';
 import { type EventLog, type Execution, executionPath, historyEvents } from './history';
 
 type Definition = ConstructorParameters<typeof StateMachine>[0];
@@ -29,26 +28,20 @@ export function stepFunctionsModule(): LocalModule {
   return {
     name: 'stepfunctions',
     async prepare(context) {
-      for (const template of context.templates) {
-        for (const [logicalId, resource] of resourcesOfType(template, 'AWS::StepFunctions::StateMachine')) {
-          const name = String(resource.Properties.StateMachineName ?? `${template.service}-${template.stage}-${logicalId}`);
-          const arn = `arn:aws:states:${context.region}:${ACCOUNT_ID}:stateMachine:${name}`;
-          context.resolvers.get(template.service)?.register(logicalId, { ref: arn, attributes: { Arn: arn, Name: name } });
-        }
+      for (const resource of resourcesAcross(context, 'AWS::StepFunctions::StateMachine')) {
+        const name = physicalName(resource, resource.properties.StateMachineName);
+        const arn = `arn:aws:states:${context.region}:${ACCOUNT_ID}:stateMachine:${name}`;
+        resource.resolver.register(resource.logicalId, { ref: arn, attributes: { Arn: arn, Name: name } });
       }
     },
     async start(context) {
       const machines = new Map<string, LocalStateMachine>();
-      for (const template of context.templates) {
-        const resolver = context.resolvers.get(template.service);
-        for (const [logicalId, resource] of resourcesOfType(template, 'AWS::StepFunctions::StateMachine')) {
-          const p = resource.Properties;
-          const definition = (p.Definition ? resolver?.resolve(p.Definition) : JSON.parse(resolver?.resolveString(p.DefinitionString) ?? '{}')) as Definition;
-          const arn = resolver?.ref(logicalId) ?? '';
-          const name = arn.split(':').pop() ?? logicalId;
-          machines.set(arn, { name, arn, definition, machine: new StateMachine(definition, { validationOptions: { checkPaths: false } }) });
-          context.log(`state machine ${name}`);
-        }
+      for (const { resolver, logicalId, properties: p } of resourcesAcross(context, 'AWS::StepFunctions::StateMachine')) {
+        const definition = (p.Definition ? resolver.resolve(p.Definition) : JSON.parse(resolver.resolveString(p.DefinitionString))) as Definition;
+        const arn = resolver.ref(logicalId);
+        const name = resolver.getAtt(logicalId, 'Name');
+        machines.set(arn, { name, arn, definition, machine: new StateMachine(definition, { validationOptions: { checkPaths: false } }) });
+        context.log(`state machine ${name}`);
       }
 
       const run = (machine: LocalStateMachine, execution: Execution) => {
