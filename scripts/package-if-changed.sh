@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Packages every service through compose when a source, config or lockfile is newer than the last package.
+# Packages every service through compose when a source, config or lockfile is newer than the last package
+# (packages/core is bundled into the functions; the local cloud is not, so its changes need no packaging).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 stamp="$ROOT/.local-cloud/packaged"
 newer=""
 if [ -f "$stamp" ]; then
-  newer=$(find services packages serverless.shared.yml serverless-compose.yml pnpm-lock.yaml \
+  newer=$(find services packages/core serverless.shared.yml serverless-compose.yml pnpm-lock.yaml \
     \( -name node_modules -o -name .serverless -o -name .esbuild -o -name test -o -name bench \) -prune -o \
     -type f -newer "$stamp" -print -quit)
 fi

@@ -2,6 +2,7 @@
 import './quietWarnings';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { localUserTokens } from './emulators/cognito';
 import { portsFrom, readState, startLocalCloud } from './index';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -9,7 +10,8 @@ const usage = `Usage: local-cloud <command> [options]
   start [--port-base 4566] [--persist] [--services a,b]   start the local cloud (Ctrl-C stops it)
   publish <topic> <json> [--port-base 4566]               publish an MQTT message to the IoT rules
   calls [--port-base 4566]                                AWS API calls so far, per function and action
-  fire <rule> [--port-base 4566]                          fire a scheduled rule now`;
+  fire <rule> [--port-base 4566]                          fire a scheduled rule now
+  user <service> <username> [--group g,...] [--password p] a Cognito user of the service's pool, in groups, and its tokens`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -17,6 +19,9 @@ const { positionals, values } = parseArgs({
     'port-base': { type: 'string', default: '4566' },
     persist: { type: 'boolean', default: false },
     services: { type: 'string' },
+    group: { type: 'string', default: '' },
+    password: { type: 'string', default: 'Local-passw0rd' },
+    email: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -46,7 +51,7 @@ async function main(): Promise<void> {
           `  AWS endpoint   ${urls.endpoint}   (export AWS_ENDPOINT_URL=${urls.endpoint})`,
           `  inbox (SES)    ${urls.inbox}`,
           ...Object.entries(urls)
-            .filter(([name]) => name.endsWith('.httpApi'))
+            .filter(([name]) => name.endsWith('.httpApi') || name.endsWith('.graphql'))
             .map(([name, url]) => `  ${name.padEnd(14)} ${url}`),
           '  Ctrl-C stops everything',
           '',
@@ -78,6 +83,23 @@ async function main(): Promise<void> {
       const response = await fetch(`${urls.endpoint}/_local/schedules/${encodeURIComponent(rule)}/fire`, { method: 'POST' });
       if (!response.ok) throw new Error(`fire failed: ${response.status} ${await response.text()}`);
       return console.log(`fired ${rule}`);
+    }
+    case 'user': {
+      const [service, username] = args;
+      if (!service || !username) throw new Error(`user needs a service and a username\n${usage}`);
+      const { urls } = readState(root, portsFrom(portBase).endpoint);
+      const pools = (await (await fetch(`${urls.endpoint}/_local/cognito`)).json()) as Array<{ service: string; pool: string; clients: string[] }>;
+      const pool = pools.find((candidate) => candidate.service === service);
+      if (!pool?.clients[0]) throw new Error(`${service} has no user pool with a client on this local cloud`);
+      const tokens = await localUserTokens(urls.cognito ?? '', {
+        poolId: pool.pool,
+        clientId: pool.clients[0],
+        username,
+        password: values.password,
+        email: values.email ?? `${username}@example.com`,
+        groups: values.group.split(',').filter(Boolean),
+      });
+      return console.log(JSON.stringify({ username, pool: pool.pool, ...tokens }, null, 2));
     }
     case 'calls': {
       const { urls } = readState(root, portsFrom(portBase).endpoint);

@@ -9,6 +9,9 @@ export interface Ports {
   ses: number;
   fauxqs: number;
   standIns: number;
+  cognito: number;
+  /** The first port for AppSync APIs; each API takes the next one. */
+  appSync: number;
   /** The first port for HTTP APIs; each API takes the next one. */
   httpApis: number;
 }

@@ -1,6 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { appSyncModule } from './appsync/module';
 import { type CloudContext, FunctionRegistry, type LocalModule } from './context';
+import { cognitoModule } from './emulators/cognito';
 import { messagingModule } from './emulators/messaging';
 import { dynamoDbModule, sesModule } from './emulators/module';
 import { Endpoint } from './endpoint';
@@ -8,6 +10,7 @@ import { dynamoDbStreamsModule } from './events/dynamodbStreams';
 import { httpApiModule } from './events/httpApi';
 import { iotModule } from './events/iot';
 import { schedulesModule } from './events/schedules';
+import { sqsEventSourcesModule } from './events/sqs';
 import { standInsModule } from './events/standIns';
 import { Resolver } from './intrinsics';
 import { lambdaModule } from './lambda/module';
@@ -71,12 +74,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     dynamoDbModule(),
     sesModule(),
     standInsModule(),
+    cognitoModule(),
     lambdaModule(),
     messagingModule(),
     httpApiModule(),
+    appSyncModule(),
     stepFunctionsModule(),
     iotModule(),
     dynamoDbStreamsModule(),
+    sqsEventSourcesModule(),
     schedulesModule(),
   ];
   const running: LocalModule[] = [];

@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { spawnGuarded } from './guard';
 import { waitUntil } from './wait';
 
 export interface DynamoDbLocal {
@@ -16,10 +16,7 @@ function jarDir(): string {
   return join(packageDir, 'lib', release);
 }
 
-/**
- * Starts Amazon DynamoDB Local (Java). It runs under a tiny shell guard that kills it when our stdin
- * pipe closes, so even a SIGKILLed local cloud leaves no Java process behind.
- */
+/** Starts Amazon DynamoDB Local (Java), under the guard that stops it with the local cloud. */
 export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<DynamoDbLocal> {
   const dir = jarDir();
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
@@ -34,19 +31,12 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     '-disableTelemetry',
     ...storage,
   ];
-  const quoted = java.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
-  const guard: ChildProcess = spawn('sh', ['-c', `${quoted} </dev/null & pid=$!; trap 'kill $pid' TERM INT; read _ignored; kill $pid; wait $pid`], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let output = '';
-  guard.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  guard.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => guard.once('exit', () => resolve()));
+  const guard = spawnGuarded(java);
 
   const url = `http://127.0.0.1:${options.port}`;
   try {
     await waitUntil('DynamoDB Local', async () => {
-      if (guard.exitCode !== null) throw new Error(`exited: ${output}`);
+      if (guard.hasExited()) throw new Error(`exited: ${guard.output()}`);
       const response = await fetch(url, {
         method: 'POST',
         headers: {
@@ -59,14 +49,8 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
     });
   } catch (error) {
-    guard.stdin?.end();
+    await guard.stop();
     throw error;
   }
-  return {
-    url,
-    async stop() {
-      guard.stdin?.end();
-      await exited;
-    },
-  };
+  return { url, stop: () => guard.stop() };
 }

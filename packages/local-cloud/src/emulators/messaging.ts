@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
-import { buildApp } from 'fauxqs';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type CloudContext, type LocalModule, physicalName, resourcesAcross } from '../context';
 import { type AwsRequest, type AwsResponse, proxyTo } from '../endpoint';
 import { ACCOUNT_ID } from '../intrinsics';
@@ -21,10 +21,19 @@ interface Notification {
  * confirmed (in AWS the recipient must click the confirmation link first).
  */
 export function messagingModule(): LocalModule {
-  let app: ReturnType<typeof buildApp> | undefined;
+  let app: { close(): Promise<unknown> } | undefined;
   return {
     name: 'sns-sqs',
     async prepare(context) {
+      for (const queue of resourcesAcross(context, 'AWS::SQS::Queue')) {
+        const name = physicalName(queue, queue.properties.QueueName);
+        // A queue URL on the local endpoint: the SDK sends every call there, and fauxqs reads the name from the path.
+        const queueUrl = `${context.endpoint.url}/${ACCOUNT_ID}/${name}`;
+        queue.resolver.register(queue.logicalId, {
+          ref: queueUrl,
+          attributes: { Arn: `arn:aws:sqs:${context.region}:${ACCOUNT_ID}:${name}`, QueueName: name, QueueUrl: queueUrl },
+        });
+      }
       for (const resource of resourcesAcross(context, 'AWS::SNS::Topic')) {
         const name = physicalName(resource, resource.properties.TopicName);
         const arn = `arn:aws:sns:${context.region}:${ACCOUNT_ID}:${name}`;
@@ -32,10 +41,15 @@ export function messagingModule(): LocalModule {
       }
     },
     async start(context) {
-      app = buildApp({ logger: false });
-      await app.listen({ host: '127.0.0.1', port: context.ports.fauxqs });
+      // Loaded here, not imported above: its node:sqlite warning is emitted while imports are linked,
+      // before the CLI's warning filter could run.
+      const { buildApp } = await import('fauxqs');
+      const fauxqs = buildApp({ logger: false });
+      app = fauxqs;
+      await fauxqs.listen({ host: '127.0.0.1', port: context.ports.fauxqs });
       const url = `http://127.0.0.1:${context.ports.fauxqs}`;
       const sns = new SNSClient({ endpoint: url, region: context.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      await createQueues(context, url);
       await createTopics(context, sns);
 
       // The link at the foot of every notification email, as in AWS: opening it unsubscribes.
@@ -63,6 +77,26 @@ export function messagingModule(): LocalModule {
       await app?.close();
     },
   };
+}
+
+/** Queues from the templates (with their attributes, RedrivePolicy included); a Ref is the queue URL. */
+async function createQueues(context: CloudContext, url: string): Promise<void> {
+  const sqs = new SQSClient({ endpoint: url, region: context.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const queues = resourcesAcross(context, 'AWS::SQS::Queue');
+  // Dead-letter queues first: a RedrivePolicy names its DLQ's ARN.
+  queues.sort((a, b) => Number(Boolean(a.properties.RedrivePolicy)) - Number(Boolean(b.properties.RedrivePolicy)));
+  for (const queue of queues) {
+    const name = queue.resolver.getAtt(queue.logicalId, 'QueueName');
+    const { logicalId: _id, QueueName: _name, Tags: _tags, ...properties } = queue.resolver.resolve(queue.properties) as Record<string, unknown>;
+    const attributes = Object.fromEntries(
+      Object.entries(properties).map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)]),
+    );
+    await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    context.log(
+      `queue ${name}${properties.RedrivePolicy ? ` (dead letters after ${(properties.RedrivePolicy as { maxReceiveCount?: number }).maxReceiveCount} receives)` : ''}`,
+    );
+  }
+  sqs.destroy();
 }
 
 async function createTopics(context: CloudContext, sns: SNSClient): Promise<void> {

@@ -1,0 +1,164 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { type LocalModule, physicalName, resourcesAcross } from '../context';
+import { proxyTo } from '../endpoint';
+import { ACCOUNT_ID } from '../intrinsics';
+import { spawnGuarded } from './guard';
+import { waitUntil } from './wait';
+
+/** A call to cognito-local's API (the AWS JSON protocol of Cognito user pools). */
+export async function cognitoCall<T = Record<string, unknown>>(url: string, action: string, body: object): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `AWSCognitoIdentityProviderService.${action}`,
+      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`Cognito ${action}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+/**
+ * Cognito user pools from the templates, served by cognito-local (in its own guarded process, state
+ * under .local-cloud/). Tokens carry the issuer AWS uses, https://cognito-idp.<region>.amazonaws.com/<pool id>,
+ * and `cognito:groups`; the pool's keys are at <cognito url>/<pool id>/.well-known/jwks.json.
+ * Pools, clients and groups are found by name when they exist from an earlier run.
+ */
+export function cognitoModule(): LocalModule {
+  let stop: (() => Promise<void>) | undefined;
+  return {
+    name: 'cognito',
+    async start(context) {
+      const pools = resourcesAcross(context, 'AWS::Cognito::UserPool');
+      if (!pools.length) return;
+      const dir = join(context.root, '.local-cloud', `cognito-${context.ports.endpoint}`);
+      // Like DynamoDB: users live as long as the local cloud unless it runs with --persist.
+      if (!context.dataDir) rmSync(dir, { recursive: true, force: true });
+      mkdirSync(join(dir, '.cognito'), { recursive: true });
+      const url = `http://127.0.0.1:${context.ports.cognito}`;
+      writeFileSync(
+        join(dir, '.cognito', 'config.json'),
+        JSON.stringify({
+          TokenConfig: { IssuerDomain: `https://cognito-idp.${context.region}.amazonaws.com` },
+          ServerConfig: { hostname: '127.0.0.1', port: context.ports.cognito },
+          // CloudFormation's default is plain usernames; cognito-local's would be email addresses.
+          UserPoolDefaults: { UsernameAttributes: [] },
+        }),
+      );
+      const start = join(dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')), 'lib', 'bin', 'start.js');
+      const guard = spawnGuarded([process.execPath, start], { cwd: dir });
+      stop = () => guard.stop();
+      await waitUntil('cognito-local', async () => {
+        if (guard.hasExited()) throw new Error(`exited: ${guard.output()}`);
+        await cognitoCall(url, 'ListUserPools', { MaxResults: 60 });
+      });
+      context.urls.cognito = url;
+      context.endpoint.route('cognito-idp', {
+        action: (request) =>
+          String(request.headers['x-amz-target'] ?? '')
+            .split('.')
+            .pop() ?? 'Unknown',
+        handle: proxyTo(url),
+      });
+
+      const { UserPools = [] } = await cognitoCall<{ UserPools?: Array<{ Id: string; Name: string }> }>(url, 'ListUserPools', { MaxResults: 60 });
+      for (const pool of pools) {
+        const name = physicalName(pool, pool.properties.UserPoolName);
+        const id =
+          UserPools.find((existing) => existing.Name === name)?.Id ??
+          (
+            await cognitoCall<{ UserPool: { Id: string } }>(url, 'CreateUserPool', {
+              UsernameAttributes: [],
+              ...(pool.resolver.resolve(pool.properties) as object),
+              PoolName: name,
+            })
+          ).UserPool.Id;
+        pool.resolver.register(pool.logicalId, {
+          ref: id,
+          attributes: {
+            Arn: `arn:aws:cognito-idp:${context.region}:${ACCOUNT_ID}:userpool/${id}`,
+            ProviderName: `cognito-idp.${context.region}.amazonaws.com/${id}`,
+            ProviderURL: `https://cognito-idp.${context.region}.amazonaws.com/${id}`,
+            UserPoolId: id,
+          },
+        });
+        context.log(`user pool ${name}: ${id}`);
+      }
+      for (const client of resourcesAcross(context, 'AWS::Cognito::UserPoolClient')) {
+        const poolId = client.resolver.resolveString(client.properties.UserPoolId);
+        const name = physicalName(client, client.properties.ClientName);
+        const { UserPoolClients = [] } = await cognitoCall<{ UserPoolClients?: Array<{ ClientId: string; ClientName: string }> }>(url, 'ListUserPoolClients', {
+          UserPoolId: poolId,
+          MaxResults: 60,
+        }).catch(() => ({ UserPoolClients: [] }));
+        const clientId =
+          UserPoolClients.find((existing) => existing.ClientName === name)?.ClientId ??
+          (await cognitoCall<{ UserPoolClient: { ClientId: string } }>(url, 'CreateUserPoolClient', { UserPoolId: poolId, ClientName: name })).UserPoolClient
+            .ClientId;
+        client.resolver.register(client.logicalId, { ref: clientId, attributes: { ClientId: clientId, Name: name } });
+        context.log(`user pool client ${name}: ${clientId}`);
+      }
+      context.endpoint.localApi('cognito', () =>
+        pools.map((pool) => ({
+          service: pool.template.service,
+          pool: pool.resolver.getAtt(pool.logicalId, 'UserPoolId'),
+          clients: resourcesAcross(context, 'AWS::Cognito::UserPoolClient')
+            .filter((client) => client.resolver.resolveString(client.properties.UserPoolId) === pool.resolver.getAtt(pool.logicalId, 'UserPoolId'))
+            .map((client) => client.resolver.ref(client.logicalId)),
+          groups: resourcesAcross(context, 'AWS::Cognito::UserPoolGroup')
+            .filter((group) => group.template === pool.template)
+            .map((group) => String(group.properties.GroupName)),
+        })),
+      );
+      for (const group of resourcesAcross(context, 'AWS::Cognito::UserPoolGroup')) {
+        const poolId = group.resolver.resolveString(group.properties.UserPoolId);
+        const name = String(group.properties.GroupName);
+        await cognitoCall(url, 'CreateGroup', { UserPoolId: poolId, GroupName: name, Description: group.properties.Description }).catch((error: Error) => {
+          if (!/GroupExists|already exists/i.test(error.message)) throw error;
+        });
+        group.resolver.register(group.logicalId, { ref: name, attributes: {} });
+      }
+    },
+    async stop() {
+      await stop?.();
+    },
+  };
+}
+
+/** A user in groups with a permanent password, and its tokens (what the CLI and tests use). */
+export async function localUserTokens(
+  cognitoUrl: string,
+  user: { poolId: string; clientId: string; username: string; password: string; email?: string; groups: readonly string[] },
+): Promise<{ IdToken: string; AccessToken: string; RefreshToken?: string }> {
+  await cognitoCall(cognitoUrl, 'AdminCreateUser', {
+    UserPoolId: user.poolId,
+    Username: user.username,
+    MessageAction: 'SUPPRESS',
+    TemporaryPassword: user.password,
+    UserAttributes: user.email
+      ? [
+          { Name: 'email', Value: user.email },
+          { Name: 'email_verified', Value: 'true' },
+        ]
+      : [],
+  }).catch((error: Error) => {
+    if (!/UsernameExists/.test(error.message)) throw error;
+  });
+  await cognitoCall(cognitoUrl, 'AdminSetUserPassword', { UserPoolId: user.poolId, Username: user.username, Password: user.password, Permanent: true });
+  for (const group of user.groups) await cognitoCall(cognitoUrl, 'AdminAddUserToGroup', { UserPoolId: user.poolId, Username: user.username, GroupName: group });
+  const { AuthenticationResult } = await cognitoCall<{ AuthenticationResult: { IdToken: string; AccessToken: string; RefreshToken?: string } }>(
+    cognitoUrl,
+    'InitiateAuth',
+    {
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: user.clientId,
+      AuthParameters: { USERNAME: user.username, PASSWORD: user.password },
+    },
+  );
+  return AuthenticationResult;
+}

@@ -1,0 +1,88 @@
+import * as z from 'zod/mini';
+
+export type Role = 'admin' | 'parent' | 'nanny';
+export type AccountStatus = 'UNVERIFIED' | 'VERIFIED' | 'DEACTIVATED';
+export type JobStatus = 'OPEN' | 'CLOSED' | 'DONE';
+export type ApplicationStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED';
+
+export interface User {
+  username: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: AccountStatus;
+  createdAt: string;
+}
+
+export interface Job {
+  id: string;
+  parent: string;
+  title: string;
+  description: string;
+  startsAt: string;
+  hourlyRate: number;
+  status: JobStatus;
+  createdAt: string;
+  bookedNanny?: string;
+}
+
+export interface Application {
+  jobId: string;
+  nanny: string;
+  status: ApplicationStatus;
+  appliedAt: string;
+}
+
+/** Who is calling, from the verified token only (never from arguments). */
+export interface Caller {
+  username: string;
+  groups: string[];
+}
+
+/** A GraphQL error with a type the client can branch on (AppSync shows it as errorType). */
+export class GraphQLError extends Error {
+  constructor(
+    readonly errorType: 'Unauthorized' | 'ValidationError' | 'Conflict' | 'NotFound',
+    message: string,
+  ) {
+    super(message);
+    this.name = errorType;
+  }
+}
+
+const ROLES: Role[] = ['admin', 'parent', 'nanny'];
+
+/** The role an account gets from its Cognito groups; one of admin, parent, nanny is required. */
+export function roleOf(caller: Caller): Role {
+  const role = ROLES.find((candidate) => caller.groups.includes(candidate));
+  if (!role) throw new GraphQLError('Unauthorized', 'Your account is in none of the groups admin, parent, nanny');
+  return role;
+}
+
+export function requireActive(user: User | undefined, caller: Caller): User {
+  if (!user) throw new GraphQLError('Unauthorized', `No profile for ${caller.username}: call createUser first`);
+  if (user.status === 'DEACTIVATED') throw new GraphQLError('Unauthorized', 'This account is deactivated');
+  return user;
+}
+
+/** A job's applications are seen by the job's parent and by admins. */
+export function canSeeApplications(caller: Caller, job: Job): boolean {
+  return caller.groups.includes('admin') || job.parent === caller.username;
+}
+
+export const createUserInput = z.object({
+  email: z.string().check(z.trim(), z.toLowerCase(), z.email('email must be an email address')),
+  name: z.string().check(z.trim(), z.minLength(1, 'a name is required'), z.maxLength(100)),
+});
+
+export const createJobInput = z.object({
+  title: z.string().check(z.trim(), z.minLength(3, 'a title has at least 3 characters'), z.maxLength(120)),
+  description: z.string().check(z.trim(), z.maxLength(4_000)),
+  startsAt: z.iso.datetime({ offset: true, error: 'startsAt must be an ISO date-time' }),
+  hourlyRate: z.number().check(z.positive('hourlyRate must be positive'), z.lte(1_000, 'hourlyRate is at most 1000')),
+});
+
+export const pageArgs = z.object({
+  limit: z._default(z.optional(z.nullable(z.int().check(z.gte(1, 'limit is 1 to 100'), z.lte(100, 'limit is 1 to 100')))), 20),
+  nextToken: z.optional(z.nullable(z.string())),
+});

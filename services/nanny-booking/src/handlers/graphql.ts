@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { createHandler, parse, type Schema, sendEmail } from '@zero-idle/core';
+import * as z from 'zod/mini';
+import { required, sender, sesClient, sqsClient, store } from '../dependencies';
+import { acceptedEmail } from '../domain/emails';
+import { type Caller, canSeeApplications, createJobInput, createUserInput, GraphQLError, type Job, pageArgs, requireActive, roleOf } from '../domain/rules';
+
+const queueUrl = required('DECLINES_QUEUE_URL');
+const ses = sesClient();
+const sqs = sqsClient();
+
+/** AppSync's direct Lambda resolver event (only what the resolvers read). */
+const appSyncEvent = z.object({
+  arguments: z._default(z.record(z.string(), z.unknown()), {}),
+  identity: z.nullable(
+    z.optional(
+      z.object({
+        username: z.string(),
+        groups: z.optional(z.nullable(z.array(z.string()))),
+        claims: z.optional(z.record(z.string(), z.unknown())),
+      }),
+    ),
+  ),
+  info: z.object({ parentTypeName: z.string(), fieldName: z.string() }),
+});
+
+function args<S extends Schema>(schema: S, value: unknown): z.infer<S> {
+  const result = parse(schema, value);
+  if (!result.ok) throw new GraphQLError('ValidationError', result.problems);
+  return result.value;
+}
+
+type Resolver = (input: Record<string, unknown>, caller: Caller) => Promise<unknown>;
+
+async function activeCaller(caller: Caller) {
+  return requireActive(await store.getUser(caller.username), caller);
+}
+
+/** Every other application of the job goes to the declines queue, ten per SendMessageBatch call. */
+async function queueDeclines(job: Job, accepted: string): Promise<number> {
+  let count = 0;
+  let nextToken: string | undefined;
+  do {
+    const page = await store.applicationsOfJob(job.id, 100, nextToken);
+    const others = page.items.filter((application) => application.nanny !== accepted && application.status === 'PENDING');
+    for (let start = 0; start < others.length; start += 10) {
+      const entries = others.slice(start, start + 10).map((application, index) => ({
+        Id: String(index),
+        MessageBody: JSON.stringify({ jobId: job.id, nanny: application.nanny, title: job.title }),
+      }));
+      const { Failed = [] } = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+      if (Failed.length) throw new Error(`Could not queue ${Failed.length} decline(s) for job ${job.id}: ${Failed.map((f) => f.Message).join('; ')}`);
+      count += entries.length;
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return count;
+}
+
+const resolvers: Record<string, Resolver> = {
+  'Query.me': async (_input, caller) => (await store.getUser(caller.username)) ?? null,
+
+  'Query.getUser': async (input, caller) => {
+    await activeCaller(caller);
+    return (await store.getUser(args(z.object({ username: z.string() }), input).username)) ?? null;
+  },
+
+  'Query.listUsers': async (input, caller) => {
+    await activeCaller(caller);
+    const { limit, nextToken } = args(pageArgs, input);
+    return store.listUsers(limit ?? 20, nextToken);
+  },
+
+  'Mutation.createUser': async (input, caller) => {
+    const { email, name } = args(createUserInput, (input as { input?: unknown }).input);
+    const role = roleOf(caller);
+    return store.createUser({ username: caller.username, email, name, role, status: 'UNVERIFIED', createdAt: new Date().toISOString() });
+  },
+
+  'Mutation.setAccountStatus': async (input, caller) => {
+    await activeCaller(caller);
+    const { username, status } = args(z.object({ username: z.string(), status: z.enum(['UNVERIFIED', 'VERIFIED', 'DEACTIVATED']) }), input);
+    return store.setAccountStatus(username, status);
+  },
+
+  'Mutation.createJob': async (input, caller) => {
+    await activeCaller(caller);
+    const job = args(createJobInput, (input as { input?: unknown }).input);
+    return store.createJob({ ...job, id: randomUUID(), parent: caller.username, status: 'OPEN', createdAt: new Date().toISOString() });
+  },
+
+  'Query.listMyJobs': async (input, caller) => {
+    await activeCaller(caller);
+    const { limit, nextToken } = args(pageArgs, input);
+    return store.jobsOfParent(caller.username, limit ?? 20, nextToken);
+  },
+
+  'Query.listOpenJobs': async (input, caller) => {
+    await activeCaller(caller);
+    const { limit, nextToken } = args(pageArgs, input);
+    return store.jobsByStatus('OPEN', limit ?? 20, nextToken);
+  },
+
+  'Query.listJobApplications': async (input, caller) => {
+    await activeCaller(caller);
+    const { jobId, limit, nextToken } = args(z.extend(pageArgs, { jobId: z.string() }), input);
+    const job = await store.getJob(jobId);
+    if (!job) throw new GraphQLError('NotFound', `No job ${jobId}`);
+    if (!canSeeApplications(caller, job)) throw new GraphQLError('Unauthorized', "Only the job's parent or an admin sees its applications");
+    return store.applicationsOfJob(jobId, limit ?? 20, nextToken);
+  },
+
+  'Query.listMyApplications': async (input, caller) => {
+    await activeCaller(caller);
+    const { limit, nextToken } = args(pageArgs, input);
+    return store.applicationsOfNanny(caller.username, limit ?? 20, nextToken);
+  },
+
+  'Mutation.applyToJob': async (input, caller) => {
+    await activeCaller(caller);
+    const { jobId } = args(z.object({ jobId: z.string() }), input);
+    return store.apply({ jobId, nanny: caller.username, status: 'PENDING', appliedAt: new Date().toISOString() });
+  },
+
+  'Mutation.bookNanny': async (input, caller) => {
+    await activeCaller(caller);
+    const { jobId, nanny } = args(z.object({ jobId: z.string(), nanny: z.string() }), input);
+    const job = await store.getJob(jobId);
+    if (!job) throw new GraphQLError('NotFound', `No job ${jobId}`);
+    if (job.parent !== caller.username) throw new GraphQLError('Unauthorized', 'Only the parent who posted the job books for it');
+    const booking = await store.book(job, nanny, caller);
+    const declining = await queueDeclines(booking.job, nanny);
+    const accepted = await store.getUser(nanny);
+    if (accepted) {
+      const result = await sendEmail(ses, {
+        from: sender,
+        to: [accepted.email],
+        ...acceptedEmail({ name: accepted.name, title: job.title, startsAt: job.startsAt }),
+      });
+      if (!result.ok) throw new Error(`Booked, but the email to ${nanny} failed: ${result.error.message}`);
+    }
+    return { ...booking, declining };
+  },
+};
+
+/**
+ * The one resolver function (direct Lambda, kind UNIT): routed by type and field. The caller is the
+ * verified token's username and groups, which AppSync puts in `identity`; arguments never name the caller.
+ */
+export const handler = createHandler({ event: appSyncEvent }, async (event, { log }) => {
+  const route = `${event.info.parentTypeName}.${event.info.fieldName}`;
+  const identity = event.identity;
+  log({ route, caller: identity?.username });
+  if (!identity) throw new GraphQLError('Unauthorized', 'A Cognito user pool token is required');
+  const resolver = resolvers[route];
+  if (!resolver) throw new Error(`No resolver for ${route}`);
+  return resolver(event.arguments, { username: identity.username, groups: identity.groups ?? [] });
+});

@@ -1,0 +1,275 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { explainTransactionFailure, isConditionFailed } from '@zero-idle/core';
+import { type Application, type Caller, GraphQLError, type Job, type JobStatus, type User } from './domain/rules';
+
+/**
+ * The single table. Every key is made here and nowhere else.
+ *
+ * | item           | pk             | sk           | gsi1pk (gsi1sk)                  | gsi2pk (gsi2sk)              |
+ * | user           | USER#<name>    | PROFILE      | USERS (<name>)                   |                              |
+ * | email guard    | EMAIL#<email>  | EMAIL        |                                  |                              |
+ * | job            | JOB#<id>       | JOB          | PARENT#<parent> (<created>#<id>) | STATUS#<status> (<starts>#<id>) |
+ * | application    | JOB#<id>       | APP#<nanny>  | NANNY#<nanny> (<applied>#<id>)   |                              |
+ *
+ * Access patterns: a job's applications = Query pk JOB#<id>, sk begins_with APP# (jobApplications);
+ * a nanny's applications = gsi1 NANNY#<nanny> (jobsAppliedTo); open jobs = gsi2 STATUS#OPEN
+ * (jobsByStatus); a parent's jobs = gsi1 PARENT#<parent>; users = gsi1 USERS.
+ */
+export const keys = {
+  user: (username: string) => ({ pk: `USER#${username}`, sk: 'PROFILE' }),
+  email: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
+  job: (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' }),
+  application: (jobId: string, nanny: string) => ({ pk: `JOB#${jobId}`, sk: `APP#${nanny}` }),
+};
+
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+const encodeToken = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
+
+function decodeToken(token: string | null | undefined): Record<string, unknown> | undefined {
+  if (!token) return undefined;
+  try {
+    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new GraphQLError('ValidationError', 'nextToken is not one this API gave out');
+  }
+}
+
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, type: _type, ...rest } = item;
+  return rest as T;
+}
+
+export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
+  async function page<T>(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>, limit: number, nextToken?: string | null): Promise<Page<T>> {
+    const { Items = [], LastEvaluatedKey } = await db.send(
+      new QueryCommand({ TableName: tableName, ...query, Limit: limit, ExclusiveStartKey: decodeToken(nextToken) }),
+    );
+    return { items: Items.map((item) => strip<T>(item)), nextToken: encodeToken(LastEvaluatedKey) };
+  }
+
+  return {
+    async getUser(username: string): Promise<User | undefined> {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.user(username) }));
+      return Item ? strip<User>(Item) : undefined;
+    },
+
+    /** The profile and its email guard in one transaction: usernames and emails are each unique. */
+    async createUser(user: User): Promise<User> {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...keys.user(user.username), type: 'USER', gsi1pk: 'USERS', gsi1sk: user.username, ...user },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...keys.email(user.email), type: 'EMAIL', username: user.username },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        throw explainTransactionFailure(error, [
+          { ConditionalCheckFailed: () => new GraphQLError('Conflict', `The username ${user.username} already has a profile`) },
+          { ConditionalCheckFailed: () => new GraphQLError('Conflict', 'An account with this email already exists') },
+        ]);
+      }
+      return user;
+    },
+
+    listUsers: (limit: number, nextToken?: string | null) =>
+      page<User>({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'USERS' } }, limit, nextToken),
+
+    async setAccountStatus(username: string, status: User['status']): Promise<User> {
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.user(username),
+            UpdateExpression: 'SET #status = :status',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':status': status },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return strip<User>(Attributes ?? {});
+      } catch (error) {
+        if (isConditionFailed(error)) throw new GraphQLError('NotFound', `No user ${username}`);
+        throw error;
+      }
+    },
+
+    async createJob(job: Job): Promise<Job> {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.job(job.id),
+            type: 'JOB',
+            gsi1pk: `PARENT#${job.parent}`,
+            gsi1sk: `${job.createdAt}#${job.id}`,
+            gsi2pk: `STATUS#${job.status}`,
+            gsi2sk: `${job.startsAt}#${job.id}`,
+            ...job,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return job;
+    },
+
+    async getJob(id: string): Promise<Job | undefined> {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.job(id) }));
+      return Item ? strip<Job>(Item) : undefined;
+    },
+
+    jobsOfParent: (parent: string, limit: number, nextToken?: string | null) =>
+      page<Job>(
+        { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `PARENT#${parent}` }, ScanIndexForward: false },
+        limit,
+        nextToken,
+      ),
+
+    jobsByStatus: (status: JobStatus, limit: number, nextToken?: string | null) =>
+      page<Job>({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `STATUS#${status}` } }, limit, nextToken),
+
+    applicationsOfJob: (jobId: string, limit: number, nextToken?: string | null) =>
+      page<Application>(
+        { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :app)', ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':app': 'APP#' } },
+        limit,
+        nextToken,
+      ),
+
+    applicationsOfNanny: (nanny: string, limit: number, nextToken?: string | null) =>
+      page<Application>(
+        { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `NANNY#${nanny}` }, ScanIndexForward: false },
+        limit,
+        nextToken,
+      ),
+
+    /** Once per nanny and job, and only while the job is OPEN (checked in the same transaction). */
+    async apply(application: Application): Promise<Application> {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                ConditionCheck: {
+                  TableName: tableName,
+                  Key: keys.job(application.jobId),
+                  ConditionExpression: '#status = :open',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':open': 'OPEN' },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...keys.application(application.jobId, application.nanny),
+                    type: 'APPLICATION',
+                    gsi1pk: `NANNY#${application.nanny}`,
+                    gsi1sk: `${application.appliedAt}#${application.jobId}`,
+                    ...application,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        throw explainTransactionFailure(error, [
+          { ConditionalCheckFailed: () => new GraphQLError('Conflict', `Job ${application.jobId} does not exist or takes no more applications`) },
+          { ConditionalCheckFailed: () => new GraphQLError('Conflict', `You already applied to job ${application.jobId}`) },
+        ]);
+      }
+      return application;
+    },
+
+    /** OPEN -> CLOSED for the job and PENDING -> ACCEPTED for one application, together or not at all. */
+    async book(job: Job, nanny: string, caller: Caller): Promise<{ job: Job; accepted: Application }> {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.job(job.id),
+                  UpdateExpression: 'SET #status = :closed, gsi2pk = :closedKey, bookedNanny = :nanny',
+                  ConditionExpression: '#status = :open AND parent = :caller',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ':closed': 'CLOSED',
+                    ':closedKey': 'STATUS#CLOSED',
+                    ':open': 'OPEN',
+                    ':nanny': nanny,
+                    ':caller': caller.username,
+                  },
+                },
+              },
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.application(job.id, nanny),
+                  UpdateExpression: 'SET #status = :accepted',
+                  ConditionExpression: '#status = :pending',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':accepted': 'ACCEPTED', ':pending': 'PENDING' },
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        throw explainTransactionFailure(error, [
+          { ConditionalCheckFailed: () => new GraphQLError('Conflict', `Job ${job.id} is not open any more`) },
+          { ConditionalCheckFailed: () => new GraphQLError('Conflict', `${nanny} has no pending application for job ${job.id}`) },
+        ]);
+      }
+      const appliedAt = (await this.getApplication(job.id, nanny))?.appliedAt ?? '';
+      return { job: { ...job, status: 'CLOSED', bookedNanny: nanny }, accepted: { jobId: job.id, nanny, status: 'ACCEPTED', appliedAt } };
+    },
+
+    async getApplication(jobId: string, nanny: string): Promise<Application | undefined> {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.application(jobId, nanny) }));
+      return Item ? strip<Application>(Item) : undefined;
+    },
+
+    /** PENDING -> DECLINED; false when it was not pending any more (a redelivered message changes nothing). */
+    async decline(jobId: string, nanny: string): Promise<boolean> {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.application(jobId, nanny),
+            UpdateExpression: 'SET #status = :declined',
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':declined': 'DECLINED', ':pending': 'PENDING' },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+export type BookingStore = ReturnType<typeof bookingStore>;
