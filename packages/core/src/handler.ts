@@ -30,7 +30,7 @@ function oneLogLine(): MiddlewareObj {
     const { startedAt, coldStart: cold } = state(request);
     const fields = fieldsOf.get(request.context);
     logLine({
-      level: outcome === 'error' ? 'ERROR' : 'INFO',
+      level: outcome === 'error' ? 'ERROR' : outcome === 'rejected' ? 'WARN' : 'INFO',
       function: request.context.functionName,
       requestId: request.context.awsRequestId,
       coldStart: cold,
@@ -52,7 +52,8 @@ function oneLogLine(): MiddlewareObj {
     },
     onError: (request) => {
       const statusCode = (request.response as { statusCode?: number } | undefined)?.statusCode;
-      if (request.response !== undefined) write(request, 'rejected', { statusCode, error: request.error });
+      // The caller's mistake (answered, or a ClientError the invoker reports) is not a failure of ours.
+      if (request.response !== undefined || request.error instanceof ClientError) write(request, 'rejected', { statusCode, error: request.error });
       else write(request, 'error', { error: request.error, stack: request.error?.stack });
     },
   };

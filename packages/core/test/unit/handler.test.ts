@@ -35,11 +35,11 @@ describe('createHandler', () => {
     expect(typeof lines[0]?.durationMs).toBe('number');
   });
 
-  it('rejects an invalid event with a clear error and logs it', async () => {
+  it('rejects an invalid event with a clear error and logs it as the caller's mistake', async () => {
     const handler = createHandler({ event: schema }, async () => 'never');
     await expect(handler({ name: 42 } as never, context)).rejects.toThrow(/Invalid event: .*name/s);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ outcome: 'error', level: 'ERROR', error: { name: 'EventValidationError' } });
+    expect(lines[0]).toMatchObject({ outcome: 'rejected', level: 'WARN', error: { name: 'EventValidationError' } });
   });
 
   it('never swallows an unexpected error', async () => {

@@ -195,12 +195,12 @@ async function serve(api: LocalApi, req: IncomingMessage, res: ServerResponse): 
     document,
     variableValues: body.variables,
     operationName: body.operationName,
-    fieldResolver: fieldResolver(api, caller, req),
+    fieldResolver: fieldResolver(api, caller, req, body.variables),
   });
   reply(res, 200, format(result as ExecutionResult));
 }
 
-function fieldResolver(api: LocalApi, caller: Caller, req: IncomingMessage): GraphQLFieldResolver<unknown, unknown> {
+function fieldResolver(api: LocalApi, caller: Caller, req: IncomingMessage, variables?: Record<string, unknown>): GraphQLFieldResolver<unknown, unknown> {
   return async (source, args, _context, info) => {
     const type = info.parentType;
     const field = type.getFields()[info.fieldName];
@@ -218,13 +218,14 @@ function fieldResolver(api: LocalApi, caller: Caller, req: IncomingMessage): Gra
       info: {
         fieldName: info.fieldName,
         parentTypeName: type.name,
-        variables: info.variableValues,
+        variables: variables ?? {},
         selectionSetList: selectionSetList(info.fieldNodes[0]?.selectionSet),
         selectionSetGraphQL: '',
       },
       stash: {},
     };
-    const result = await fn.invoke(event);
+    // Lambda receives JSON: this also drops graphql-js internals the IPC channel cannot clone.
+    const result = await fn.invoke(JSON.parse(JSON.stringify(event)));
     if (!result.ok) throw Object.assign(new Error(result.error.errorMessage), { errorType: result.error.errorType });
     return result.result;
   };

@@ -1,3 +1,4 @@
+import { ClientError } from '@zero-idle/core';
 import * as z from 'zod/mini';
 
 export type Role = 'admin' | 'parent' | 'nanny';
@@ -39,13 +40,13 @@ export interface Caller {
   groups: string[];
 }
 
-/** A GraphQL error with a type the client can branch on (AppSync shows it as errorType). */
-export class GraphQLError extends Error {
+/** A GraphQL error with a type the client can branch on (AppSync shows the error's name as errorType). */
+export class GraphQLError extends ClientError {
   constructor(
     readonly errorType: 'Unauthorized' | 'ValidationError' | 'Conflict' | 'NotFound',
     message: string,
   ) {
-    super(message);
+    super(400, message, errorType);
     this.name = errorType;
   }
 }
