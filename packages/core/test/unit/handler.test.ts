@@ -35,7 +35,7 @@ describe('createHandler', () => {
     expect(typeof lines[0]?.durationMs).toBe('number');
   });
 
-  it('rejects an invalid event with a clear error and logs it as the caller's mistake', async () => {
+  it('rejects an invalid event with a clear error and logs it as rejected by the caller', async () => {
     const handler = createHandler({ event: schema }, async () => 'never');
     await expect(handler({ name: 42 } as never, context)).rejects.toThrow(/Invalid event: .*name/s);
     expect(lines).toHaveLength(1);
