@@ -83,5 +83,5 @@ export async function applicationsOf(parent: Person, jobId: string) {
   return result.data?.listJobApplications.items ?? [];
 }
 
-export const denied = (response: GraphQLResponse) =>
+export const denied = (response: GraphQLResponse<unknown>) =>
   response.status === 401 || Boolean(response.errors?.some((error) => error.errorType === 'Unauthorized' || error.errorType === 'UnauthorizedException'));

@@ -1,0 +1,129 @@
+// Every operation for every kind of caller: the answer must follow the token's groups and the
+// account's status, never the arguments. AppSync's group rules are enforced by the local AppSync.
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
+import { apply, denied, graphql, member, type Person, postJob, signedIn } from '../support/people';
+
+type Who = 'admin' | 'parent' | 'otherParent' | 'nanny' | 'otherNanny' | 'deactivated' | 'noToken' | 'forged';
+const everyone: Who[] = ['admin', 'parent', 'otherParent', 'nanny', 'otherNanny', 'deactivated', 'noToken', 'forged'];
+const people = {} as Record<Exclude<Who, 'noToken' | 'forged'>, Person>;
+const tokens = {} as Record<Who, string | undefined>;
+let ownerJob = '';
+let applyJob = '';
+
+/** The same claims, signed with a key that is not the pool's. */
+async function forge(token: string): Promise<string> {
+  const { privateKey } = await generateKeyPair('RS256');
+  return new SignJWT(decodeJwt(token)).setProtectedHeader({ alg: 'RS256', kid: decodeProtectedHeader(token).kid }).sign(privateKey);
+}
+
+beforeAll(async () => {
+  [people.admin, people.parent, people.otherParent, people.nanny, people.otherNanny, people.deactivated] = await Promise.all([
+    member('admin', 'admin'),
+    member('parent', 'parent'),
+    member('otherparent', 'parent'),
+    member('nanny', 'nanny'),
+    member('othernanny', 'nanny'),
+    member('gone', 'nanny'),
+  ]);
+  for (const [who, person] of Object.entries(people)) tokens[who as Who] = person.token;
+  tokens.noToken = undefined;
+  tokens.forged = await forge(people.admin.token);
+  const deactivated = await graphql(people.admin.token, 'mutation($u: ID!) { setAccountStatus(username: $u, status: DEACTIVATED) { status } }', {
+    u: people.deactivated.username,
+  });
+  expect(deactivated.errors).toBeUndefined();
+  ownerJob = await postJob(people.parent, 'Owner job');
+  applyJob = await postJob(people.parent, 'Apply job');
+  await apply(people.nanny, ownerJob);
+});
+
+interface Operation {
+  allowed: Who[];
+  call(who: Who): Promise<Awaited<ReturnType<typeof graphql>>>;
+}
+
+const operations: Record<string, Operation> = {
+  me: { allowed: ['admin', 'parent', 'otherParent', 'nanny', 'otherNanny', 'deactivated'], call: (who) => graphql(tokens[who], '{ me { username } }') },
+  getUser: {
+    allowed: ['admin', 'parent', 'otherParent', 'nanny', 'otherNanny'],
+    call: (who) => graphql(tokens[who], 'query($u: ID!) { getUser(username: $u) { username } }', { u: people.nanny.username }),
+  },
+  listUsers: { allowed: ['admin'], call: (who) => graphql(tokens[who], '{ listUsers(limit: 5) { items { username } } }') },
+  setAccountStatus: {
+    allowed: ['admin'],
+    call: (who) => graphql(tokens[who], 'mutation($u: ID!) { setAccountStatus(username: $u, status: VERIFIED) { status } }', { u: people.otherNanny.username }),
+  },
+  createJob: {
+    allowed: ['parent', 'otherParent'],
+    call: (who) =>
+      graphql(tokens[who], 'mutation { createJob(input: {title: "Matrix job", description: "", startsAt: "2026-12-06T09:00:00Z", hourlyRate: 20}) { id } }'),
+  },
+  listMyJobs: { allowed: ['parent', 'otherParent'], call: (who) => graphql(tokens[who], '{ listMyJobs { items { id } } }') },
+  listJobApplications: {
+    allowed: ['admin', 'parent'],
+    call: (who) => graphql(tokens[who], 'query($j: ID!) { listJobApplications(jobId: $j) { items { nanny } } }', { j: ownerJob }),
+  },
+  listOpenJobs: { allowed: ['admin', 'nanny', 'otherNanny'], call: (who) => graphql(tokens[who], '{ listOpenJobs(limit: 5) { items { id } } }') },
+  applyToJob: {
+    allowed: ['nanny', 'otherNanny'],
+    call: (who) => graphql(tokens[who], 'mutation($j: ID!) { applyToJob(jobId: $j) { nanny status } }', { j: applyJob }),
+  },
+  listMyApplications: { allowed: ['nanny', 'otherNanny'], call: (who) => graphql(tokens[who], '{ listMyApplications { items { jobId } } }') },
+  bookNanny: {
+    allowed: ['parent'],
+    // A fresh job each time, with the nanny applied, so only authorization decides.
+    call: async (who) => {
+      const job = await postJob(people.parent, 'Booking job');
+      await apply(people.nanny, job);
+      return graphql(tokens[who], 'mutation($j: ID!, $n: ID!) { bookNanny(jobId: $j, nanny: $n) { declining } }', { j: job, n: people.nanny.username });
+    },
+  },
+};
+
+const cases = Object.entries(operations).flatMap(([name, operation]) => everyone.map((who) => [name, who, operation.allowed.includes(who)] as const));
+
+describe('authorization matrix', () => {
+  it.each(cases)('%s as %s: allowed %s', async (name, who, allowed) => {
+    const response = await (operations[name] as Operation).call(who);
+    if (allowed) {
+      expect(response.errors).toBeUndefined();
+      expect(response.status).toBe(200);
+    } else {
+      expect(denied(response)).toBe(true);
+    }
+  });
+});
+
+describe('identity comes from the token', () => {
+  it('records the applicant from the token, whatever the client sends', async () => {
+    const job = await postJob(people.parent, 'Identity job');
+    const response = await graphql<{ applyToJob: { nanny: string } }>(tokens.otherNanny, 'mutation($j: ID!) { applyToJob(jobId: $j) { nanny } }', { j: job });
+    expect(response.data?.applyToJob.nanny).toBe(people.otherNanny.username);
+    const spoofed = await graphql(tokens.otherNanny, 'mutation($j: ID!) { applyToJob(jobId: $j, nanny: "someoneelse") { nanny } }', { j: job });
+    expect(spoofed.errors?.[0]?.errorType).toBe('ValidationError');
+  });
+
+  it('takes the role from the Cognito group and refuses an account in no group', async () => {
+    const stranger = await signedIn('stranger', []);
+    const response = await graphql(stranger.token, 'mutation { createUser(input: {email: "s@example.com", name: "S"}) { username } }');
+    expect(response.errors?.[0]).toMatchObject({ errorType: 'Unauthorized', message: expect.stringContaining('none of the groups') });
+  });
+
+  it('keeps usernames and emails unique', async () => {
+    const again = await graphql(tokens.nanny, 'mutation($e: AWSEmail!) { createUser(input: {email: $e, name: "N"}) { username } }', { e: 'new@example.com' });
+    expect(again.errors?.[0]).toMatchObject({ errorType: 'Conflict', message: expect.stringContaining('already has a profile') });
+    const newcomer = await signedIn('newcomer', ['nanny']);
+    const taken = await graphql(newcomer.token, 'mutation($e: AWSEmail!) { createUser(input: {email: $e, name: "N"}) { username } }', {
+      e: people.nanny.email,
+    });
+    expect(taken.errors?.[0]).toMatchObject({ errorType: 'Conflict', message: 'An account with this email already exists' });
+  });
+
+  it('rejects an expired-looking or tampered token with 401', async () => {
+    const [header, payload, signature] = (tokens.admin ?? '').split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, 'cognito:groups': ['admin', 'parent'] })).toString('base64url')}.${signature}`;
+    expect((await graphql(tampered, '{ me { username } }')).status).toBe(401);
+  });
+});

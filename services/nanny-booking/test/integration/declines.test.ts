@@ -1,0 +1,47 @@
+// The declines queue on the local cloud: partial batch failures, idempotent declines, and the DLQ.
+import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { describe, expect, it } from '@jest/globals';
+import { testCloud, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { applicationsOf, apply, member, postJob } from '../support/people';
+
+const sqs = () => new SQSClient({ endpoint: testCloud().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'declinestest', secretAccessKey: 'x' } });
+
+describe('declineApplications', () => {
+  it('declines the good messages of a batch and sends the poison one to the DLQ after 5 receives', async () => {
+    const parent = await member('parent', 'parent');
+    const nannies = await Promise.all([member('ann', 'nanny'), member('bea', 'nanny')]);
+    const jobId = await postJob(parent, 'Queue job');
+    for (const nanny of nannies) await apply(nanny, jobId);
+    const client = sqs();
+    const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: 'nanny-booking-dev-declines' }));
+    const { QueueUrl: dlqUrl } = await client.send(new GetQueueUrlCommand({ QueueName: 'nanny-booking-dev-declines-dlq' }));
+    const poison = `poison-${Date.now()}`;
+    const message = (nanny: string) => JSON.stringify({ jobId, nanny, title: 'Queue job' });
+    await client.send(
+      new SendMessageBatchCommand({
+        QueueUrl,
+        Entries: [
+          { Id: 'a', MessageBody: message(nannies[0]?.username ?? '') },
+          { Id: 'poison', MessageBody: poison },
+          { Id: 'b', MessageBody: message(nannies[1]?.username ?? '') },
+          // The same decline twice: the second changes nothing and sends no second email.
+          { Id: 'a-again', MessageBody: message(nannies[0]?.username ?? '') },
+        ],
+      }),
+    );
+
+    for (const nanny of nannies)
+      expect((await waitForEmails(nanny.email)).map((email) => email.subject)).toEqual(['Your application was not chosen: Queue job']);
+    expect((await applicationsOf(parent, jobId)).map((item) => item.status)).toEqual(['DECLINED', 'DECLINED']);
+
+    const deadline = Date.now() + 75_000;
+    let dead: string[] = [];
+    while (!dead.includes(poison) && Date.now() < deadline) {
+      const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      dead = [...dead, ...Messages.map((entry) => entry.Body ?? '')];
+    }
+    expect(dead).toContain(poison);
+    expect(await waitForEmails(nannies[0]?.email ?? '', 2, 500)).toHaveLength(1);
+    client.destroy();
+  }, 90_000);
+});
