@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { explainTransactionFailure, isConditionFailed } from '@zero-idle/core';
-import { type Application, type Caller, GraphQLError, type Job, type JobStatus, type User } from './domain/rules';
+import { geohash } from './domain/geo';
+import { type Application, type Caller, GraphQLError, type Job, type JobStatus, type Review, type User } from './domain/rules';
 
 /**
  * The single table. Every key is made here and nowhere else.
@@ -10,6 +11,10 @@ import { type Application, type Caller, GraphQLError, type Job, type JobStatus, 
  * | email guard    | EMAIL#<email>  | EMAIL        |                                  |                              |
  * | job            | JOB#<id>       | JOB          | PARENT#<parent> (<created>#<id>) | STATUS#<status> (<starts>#<id>) |
  * | application    | JOB#<id>       | APP#<nanny>  | NANNY#<nanny> (<applied>#<id>)   |                              |
+ * | review         | REVIEWS#<subject> | <job>#<author> |                               |                              |
+ *
+ * Open jobs with a location are also in gsi3: GEO#<geohash cell> (<starts>#<id>); booking removes
+ * them (a sparse index). Ratings are summed on the user item, in the same transaction as the review.
  *
  * Access patterns: a job's applications = Query pk JOB#<id>, sk begins_with APP# (jobApplications);
  * a nanny's applications = gsi1 NANNY#<nanny> (jobsAppliedTo); open jobs = gsi2 STATUS#OPEN
@@ -20,6 +25,7 @@ export const keys = {
   email: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
   job: (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' }),
   application: (jobId: string, nanny: string) => ({ pk: `JOB#${jobId}`, sk: `APP#${nanny}` }),
+  review: (subject: string, jobId: string, author: string) => ({ pk: `REVIEWS#${subject}`, sk: `${jobId}#${author}` }),
 };
 
 export interface Page<T> {
@@ -39,7 +45,7 @@ function decodeToken(token: string | null | undefined): Record<string, unknown> 
 }
 
 function strip<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, type: _type, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, gsi3pk: _g3, gsi3sk: _g3s, type: _type, ...rest } = item;
   return rest as T;
 }
 
@@ -123,6 +129,7 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
             gsi1sk: `${job.createdAt}#${job.id}`,
             gsi2pk: `STATUS#${job.status}`,
             gsi2sk: `${job.startsAt}#${job.id}`,
+            ...(job.location ? { gsi3pk: `GEO#${geohash(job.location.lat, job.location.lon)}`, gsi3sk: `${job.startsAt}#${job.id}` } : {}),
             ...job,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -210,7 +217,7 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
                 Update: {
                   TableName: tableName,
                   Key: keys.job(job.id),
-                  UpdateExpression: 'SET #status = :closed, gsi2pk = :closedKey, bookedNanny = :nanny',
+                  UpdateExpression: 'SET #status = :closed, gsi2pk = :closedKey, bookedNanny = :nanny REMOVE gsi3pk, gsi3sk',
                   ConditionExpression: '#status = :open AND parent = :caller',
                   ExpressionAttributeNames: { '#status': 'status' },
                   ExpressionAttributeValues: {
@@ -249,6 +256,112 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.application(jobId, nanny) }));
       return Item ? strip<Application>(Item) : undefined;
     },
+
+    /** Open jobs indexed in one geohash cell. */
+    jobsInCell: (cell: string, limit: number) =>
+      page<Job>({ IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `GEO#${cell}` } }, limit),
+
+    /** CLOSED -> DONE, by the job's parent only. */
+    async markDone(jobId: string, caller: Caller): Promise<Job> {
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.job(jobId),
+            UpdateExpression: 'SET #status = :done, gsi2pk = :doneKey',
+            ConditionExpression: '#status = :closed AND parent = :caller',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':done': 'DONE', ':doneKey': 'STATUS#DONE', ':closed': 'CLOSED', ':caller': caller.username },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return strip<Job>(Attributes ?? {});
+      } catch (error) {
+        if (isConditionFailed(error)) throw new GraphQLError('Conflict', `Job ${jobId} is not booked (CLOSED), so it cannot be done`);
+        throw error;
+      }
+    },
+
+    /** Name and email; a new email moves the email guard in the same transaction, so emails stay unique. */
+    async updateUser(current: User, change: { name?: string | null; email?: string | null }): Promise<User> {
+      const updated: User = { ...current, name: change.name ?? current.name, email: change.email ?? current.email };
+      const userUpdate = {
+        Update: {
+          TableName: tableName,
+          Key: keys.user(current.username),
+          UpdateExpression: 'SET #name = :name, email = :email',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: { ':name': updated.name, ':email': updated.email },
+        },
+      };
+      const guards =
+        updated.email === current.email
+          ? []
+          : [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...keys.email(updated.email), type: 'EMAIL', username: current.username },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Delete: {
+                  TableName: tableName,
+                  Key: keys.email(current.email),
+                  ConditionExpression: 'username = :me',
+                  ExpressionAttributeValues: { ':me': current.username },
+                },
+              },
+            ];
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: [userUpdate, ...guards] }));
+      } catch (error) {
+        throw explainTransactionFailure(error, [
+          undefined,
+          { ConditionalCheckFailed: () => new GraphQLError('Conflict', 'An account with this email already exists') },
+        ]);
+      }
+      return updated;
+    },
+
+    /** One review per author and job, and the subject's rating sum, together. */
+    async addReview(review: Review): Promise<Review> {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...keys.review(review.subject, review.jobId, review.author), type: 'REVIEW', ...review },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.user(review.subject),
+                  UpdateExpression: 'ADD ratingSum :rating, ratingCount :one',
+                  ConditionExpression: 'attribute_exists(pk)',
+                  ExpressionAttributeValues: { ':rating': review.rating, ':one': 1 },
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        throw explainTransactionFailure(error, [
+          { ConditionalCheckFailed: () => new GraphQLError('Conflict', `You already rated job ${review.jobId}`) },
+          { ConditionalCheckFailed: () => new GraphQLError('NotFound', `No user ${review.subject}`) },
+        ]);
+      }
+      return review;
+    },
+
+    reviewsOf: (subject: string, limit: number) =>
+      page<Review>({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `REVIEWS#${subject}` }, ScanIndexForward: false }, limit),
 
     /** PENDING -> DECLINED; false when it was not pending any more (a redelivered message changes nothing). */
     async decline(jobId: string, nanny: string): Promise<boolean> {

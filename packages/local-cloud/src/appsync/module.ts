@@ -37,6 +37,7 @@ interface LocalApi {
 export function appSyncModule(): LocalModule {
   const servers: Server[] = [];
   const ports = new Map<string, number>();
+  const apis: Array<{ service: string; name: string; url: string; apiKeys: string[] }> = [];
   return {
     name: 'appsync',
     async prepare(context) {
@@ -65,6 +66,7 @@ export function appSyncModule(): LocalModule {
       }
     },
     async start(context) {
+      context.endpoint.localApi('appsync', () => apis);
       for (const api of resourcesAcross(context, 'AWS::AppSync::GraphQLApi')) {
         const local = buildApi(context, api);
         const port = ports.get(`${api.template.service}/${api.logicalId}`) ?? 0;
@@ -79,6 +81,7 @@ export function appSyncModule(): LocalModule {
           server.listen(port, '127.0.0.1', resolve);
         });
         servers.push(server);
+        apis.push({ service: api.template.service, name: local.name, url: `http://127.0.0.1:${port}/graphql`, apiKeys: [...local.apiKeys] });
         context.log(`graphql ${local.name}: http://127.0.0.1:${port}/graphql (${[...local.modes].join(', ')}; ${local.resolvers.size} Lambda resolvers)`);
       }
     },

@@ -13,6 +13,17 @@ export interface User {
   role: Role;
   status: AccountStatus;
   createdAt: string;
+  ratingSum?: number;
+  ratingCount?: number;
+}
+
+export interface Review {
+  jobId: string;
+  author: string;
+  subject: string;
+  rating: number;
+  comment?: string | null;
+  createdAt: string;
 }
 
 export interface Job {
@@ -25,6 +36,7 @@ export interface Job {
   status: JobStatus;
   createdAt: string;
   bookedNanny?: string;
+  location?: { lat: number; lon: number } | null;
 }
 
 export interface Application {
@@ -81,6 +93,39 @@ export const createJobInput = z.object({
   description: z.string().check(z.trim(), z.maxLength(4_000)),
   startsAt: z.iso.datetime({ offset: true, error: 'startsAt must be an ISO date-time' }),
   hourlyRate: z.number().check(z.positive('hourlyRate must be positive'), z.lte(1_000, 'hourlyRate is at most 1000')),
+  location: z.optional(z.nullable(z.object({ lat: z.number().check(z.gte(-90), z.lte(90)), lon: z.number().check(z.gte(-180), z.lte(180)) }))),
+});
+
+/** The average shown on profiles, to one decimal; null before the first rating. */
+export function ratingAverage(user: Pick<User, 'ratingSum' | 'ratingCount'>): number | null {
+  if (!user.ratingCount) return null;
+  return Math.round(((user.ratingSum ?? 0) / user.ratingCount) * 10) / 10;
+}
+
+/** Who rates whom for a done job: the parent rates the booked nanny, the nanny rates the parent. */
+export function ratingSubject(job: Job, caller: Caller): string {
+  if (job.status !== 'DONE') throw new GraphQLError('Conflict', 'A job can be rated once it is done');
+  if (caller.username === job.parent && job.bookedNanny) return job.bookedNanny;
+  if (caller.username === job.bookedNanny) return job.parent;
+  throw new GraphQLError('Unauthorized', "Only the job's parent and its booked nanny rate each other");
+}
+
+export const updateUserInput = z.object({
+  email: z.optional(z.nullable(z.string().check(z.trim(), z.toLowerCase(), z.email('email must be an email address')))),
+  name: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1, 'a name is required'), z.maxLength(100)))),
+});
+
+export const rateInput = z.object({
+  jobId: z.string(),
+  rating: z.int().check(z.gte(1, 'a rating is 1 to 5'), z.lte(5, 'a rating is 1 to 5')),
+  comment: z.optional(z.nullable(z.string().check(z.trim(), z.maxLength(2_000)))),
+});
+
+const location = z.object({ lat: z.number().check(z.gte(-90), z.lte(90)), lon: z.number().check(z.gte(-180), z.lte(180)) });
+
+export const nearArgs = z.extend(location, {
+  radiusKm: z.number().check(z.positive('radiusKm must be positive'), z.lte(19, 'radiusKm is at most 19')),
+  limit: z._default(z.optional(z.nullable(z.int().check(z.gte(1, 'limit is 1 to 100'), z.lte(100, 'limit is 1 to 100')))), 20),
 });
 
 export const pageArgs = z.object({

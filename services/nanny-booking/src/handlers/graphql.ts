@@ -4,7 +4,24 @@ import { createHandler, parse, type Schema, sendEmail } from '@zero-idle/core';
 import * as z from 'zod/mini';
 import { required, sender, sesClient, sqsClient, store } from '../dependencies';
 import { acceptedEmail } from '../domain/emails';
-import { type Caller, canSeeApplications, createJobInput, createUserInput, GraphQLError, type Job, pageArgs, requireActive, roleOf } from '../domain/rules';
+import { cellsAround, distanceKm } from '../domain/geo';
+import {
+  type Caller,
+  canSeeApplications,
+  createJobInput,
+  createUserInput,
+  GraphQLError,
+  type Job,
+  nearArgs,
+  pageArgs,
+  rateInput,
+  ratingAverage,
+  ratingSubject,
+  requireActive,
+  roleOf,
+  type User,
+  updateUserInput,
+} from '../domain/rules';
 
 const queueUrl = required('DECLINES_QUEUE_URL');
 const ses = sesClient();
@@ -33,6 +50,13 @@ function args<S extends Schema>(schema: S, value: unknown): z.infer<S> {
 
 type Resolver = (input: Record<string, unknown>, caller: Caller) => Promise<unknown>;
 
+/** A user as the schema shows it: the rating average instead of the stored sum. */
+function shown(user: User | undefined) {
+  if (!user) return null;
+  const { ratingSum: _sum, ...rest } = user;
+  return { ...rest, ratingAverage: ratingAverage(user), ratingCount: user.ratingCount ?? 0 };
+}
+
 async function activeCaller(caller: Caller) {
   return requireActive(await store.getUser(caller.username), caller);
 }
@@ -58,30 +82,87 @@ async function queueDeclines(job: Job, accepted: string): Promise<number> {
   return count;
 }
 
+const PUBLIC = new Set(['Query.profile']);
+
 const resolvers: Record<string, Resolver> = {
-  'Query.me': async (_input, caller) => (await store.getUser(caller.username)) ?? null,
+  'Query.me': async (_input, caller) => shown(await store.getUser(caller.username)),
 
   'Query.getUser': async (input, caller) => {
     await activeCaller(caller);
-    return (await store.getUser(args(z.object({ username: z.string() }), input).username)) ?? null;
+    return shown(await store.getUser(args(z.object({ username: z.string() }), input).username));
   },
 
   'Query.listUsers': async (input, caller) => {
     await activeCaller(caller);
     const { limit, nextToken } = args(pageArgs, input);
-    return store.listUsers(limit ?? 20, nextToken);
+    const page = await store.listUsers(limit ?? 20, nextToken);
+    return { ...page, items: page.items.map(shown) };
   },
 
   'Mutation.createUser': async (input, caller) => {
     const { email, name } = args(createUserInput, (input as { input?: unknown }).input);
     const role = roleOf(caller);
-    return store.createUser({ username: caller.username, email, name, role, status: 'UNVERIFIED', createdAt: new Date().toISOString() });
+    return shown(await store.createUser({ username: caller.username, email, name, role, status: 'UNVERIFIED', createdAt: new Date().toISOString() }));
   },
 
   'Mutation.setAccountStatus': async (input, caller) => {
     await activeCaller(caller);
     const { username, status } = args(z.object({ username: z.string(), status: z.enum(['UNVERIFIED', 'VERIFIED', 'DEACTIVATED']) }), input);
-    return store.setAccountStatus(username, status);
+    return shown(await store.setAccountStatus(username, status));
+  },
+
+  'Mutation.updateUser': async (input, caller) => {
+    const current = await activeCaller(caller);
+    return shown(await store.updateUser(current, args(updateUserInput, (input as { input?: unknown }).input)));
+  },
+
+  'Query.profile': async (input) => {
+    const user = await store.getUser(args(z.object({ username: z.string() }), input).username);
+    if (!user || user.status === 'DEACTIVATED') return null;
+    const reviews = await store.reviewsOf(user.username, 20);
+    return {
+      username: user.username,
+      name: user.name,
+      role: user.role,
+      ratingAverage: ratingAverage(user),
+      ratingCount: user.ratingCount ?? 0,
+      reviews: reviews.items,
+    };
+  },
+
+  'Query.jobsNear': async (input, caller) => {
+    await activeCaller(caller);
+    const { lat, lon, radiusKm, limit } = args(nearArgs, input);
+    const found: Job[] = [];
+    for (const cell of cellsAround(lat, lon)) found.push(...(await store.jobsInCell(cell, 100)).items);
+    const near = found
+      .filter((job) => job.status === 'OPEN' && job.location && distanceKm({ lat, lon }, job.location) <= radiusKm)
+      .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+    return { items: near.slice(0, limit ?? 20), nextToken: null };
+  },
+
+  'Mutation.markJobDone': async (input, caller) => {
+    await activeCaller(caller);
+    const { jobId } = args(z.object({ jobId: z.string() }), input);
+    const job = await store.getJob(jobId);
+    if (!job) throw new GraphQLError('NotFound', `No job ${jobId}`);
+    if (job.parent !== caller.username) throw new GraphQLError('Unauthorized', 'Only the parent who posted the job marks it done');
+    return store.markDone(jobId, caller);
+  },
+
+  'Mutation.rate': async (input, caller) => {
+    await activeCaller(caller);
+    const { jobId, rating, comment } = args(rateInput, (input as { input?: unknown }).input);
+    const job = await store.getJob(jobId);
+    if (!job) throw new GraphQLError('NotFound', `No job ${jobId}`);
+    return store.addReview({
+      jobId,
+      author: caller.username,
+      subject: ratingSubject(job, caller),
+      rating,
+      comment: comment ?? null,
+      createdAt: new Date().toISOString(),
+    });
   },
 
   'Mutation.createJob': async (input, caller) => {
@@ -152,8 +233,9 @@ export const handler = createHandler({ event: appSyncEvent }, async (event, { lo
   const route = `${event.info.parentTypeName}.${event.info.fieldName}`;
   const identity = event.identity;
   log({ route, caller: identity?.username });
-  if (!identity) throw new GraphQLError('Unauthorized', 'A Cognito user pool token is required');
   const resolver = resolvers[route];
   if (!resolver) throw new Error(`No resolver for ${route}`);
-  return resolver(event.arguments, { username: identity.username, groups: identity.groups ?? [] });
+  // Public fields (AppSync let an API key through) have no caller; everything else needs one.
+  if (!identity && !PUBLIC.has(route)) throw new GraphQLError('Unauthorized', 'A Cognito user pool token is required');
+  return resolver(event.arguments, { username: identity?.username ?? '', groups: identity?.groups ?? [] });
 });

@@ -2,7 +2,7 @@
 // account's status, never the arguments. AppSync's group rules are enforced by the local AppSync.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
-import { apply, denied, graphql, member, type Person, postJob, signedIn } from '../support/people';
+import { apply, bookedJob, denied, graphql, member, type Person, postJob, signedIn } from '../support/people';
 
 type Who = 'admin' | 'parent' | 'otherParent' | 'nanny' | 'otherNanny' | 'deactivated' | 'noToken' | 'forged';
 const everyone: Who[] = ['admin', 'parent', 'otherParent', 'nanny', 'otherNanny', 'deactivated', 'noToken', 'forged'];
@@ -70,6 +70,29 @@ const operations: Record<string, Operation> = {
     call: (who) => graphql(tokens[who], 'mutation($j: ID!) { applyToJob(jobId: $j) { nanny status } }', { j: applyJob }),
   },
   listMyApplications: { allowed: ['nanny', 'otherNanny'], call: (who) => graphql(tokens[who], '{ listMyApplications { items { jobId } } }') },
+  updateUser: {
+    allowed: ['admin', 'parent', 'otherParent', 'nanny', 'otherNanny'],
+    call: (who) => graphql(tokens[who], 'mutation { updateUser(input: {name: "Renamed"}) { name } }'),
+  },
+  jobsNear: {
+    allowed: ['admin', 'nanny', 'otherNanny'],
+    call: (who) => graphql(tokens[who], '{ jobsNear(lat: 40.7, lon: -74.0, radiusKm: 5) { items { id } } }'),
+  },
+  profile: {
+    allowed: ['admin', 'parent', 'otherParent', 'nanny', 'otherNanny', 'deactivated'],
+    call: (who) => graphql(tokens[who], 'query($u: ID!) { profile(username: $u) { name ratingCount } }', { u: people.nanny.username }),
+  },
+  markJobDone: {
+    allowed: ['parent'],
+    call: async (who) => graphql(tokens[who], 'mutation($j: ID!) { markJobDone(jobId: $j) { status } }', { j: await bookedJob(people.parent, people.nanny) }),
+  },
+  rate: {
+    allowed: ['parent', 'nanny'],
+    call: async (who) =>
+      graphql(tokens[who], 'mutation($j: ID!) { rate(input: {jobId: $j, rating: 5, comment: "Lovely"}) { rating } }', {
+        j: await bookedJob(people.parent, people.nanny, true),
+      }),
+  },
   bookNanny: {
     allowed: ['parent'],
     // A fresh job each time, with the nanny applied, so only authorization decides.

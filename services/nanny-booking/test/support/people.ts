@@ -85,3 +85,33 @@ export async function applicationsOf(parent: Person, jobId: string) {
 
 export const denied = (response: GraphQLResponse<unknown>) =>
   response.status === 401 || Boolean(response.errors?.some((error) => error.errorType === 'Unauthorized' || error.errorType === 'UnauthorizedException'));
+
+/** The public API key (read-only profiles) the local AppSync gives the API. */
+export async function publicApiKey(): Promise<string> {
+  const apis = (await (await fetch(`${testCloud().endpoint}/_local/appsync`)).json()) as Array<{ service: string; apiKeys: string[] }>;
+  const key = apis.find((api) => api.service === 'nanny-booking')?.apiKeys[0];
+  if (!key) throw new Error('nanny-booking has no API key on the local cloud');
+  return key;
+}
+
+export async function publicQuery<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
+  const response = await fetch(testCloud().urls['nanny-booking.graphql'] ?? '', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': await publicApiKey() },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse<T>, 'status'>) };
+}
+
+/** A job the parent booked the nanny for, and (when asked) marked done. */
+export async function bookedJob(parent: Person, nanny: Person, done = false): Promise<string> {
+  const jobId = await postJob(parent, 'Booked job');
+  await apply(nanny, jobId);
+  const booked = await graphql(parent.token, 'mutation($j: ID!, $n: ID!) { bookNanny(jobId: $j, nanny: $n) { declining } }', { j: jobId, n: nanny.username });
+  if (booked.errors) throw new Error(`bookNanny: ${JSON.stringify(booked.errors)}`);
+  if (done) {
+    const marked = await graphql(parent.token, 'mutation($j: ID!) { markJobDone(jobId: $j) { status } }', { j: jobId });
+    if (marked.errors) throw new Error(`markJobDone: ${JSON.stringify(marked.errors)}`);
+  }
+  return jobId;
+}
