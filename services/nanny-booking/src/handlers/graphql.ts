@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { createHandler, parse, type Schema, sendEmail } from '@zero-idle/core';
 import * as z from 'zod/mini';
+import { queueDeclines } from '../declines';
 import { required, sender, sesClient, sqsClient, store } from '../dependencies';
 import { acceptedEmail } from '../domain/emails';
 import { cellsAround, distanceKm } from '../domain/geo';
@@ -59,27 +59,6 @@ function shown(user: User | undefined) {
 
 async function activeCaller(caller: Caller) {
   return requireActive(await store.getUser(caller.username), caller);
-}
-
-/** Every other application of the job goes to the declines queue, ten per SendMessageBatch call. */
-async function queueDeclines(job: Job, accepted: string): Promise<number> {
-  let count = 0;
-  let nextToken: string | undefined;
-  do {
-    const page = await store.applicationsOfJob(job.id, 100, nextToken);
-    const others = page.items.filter((application) => application.nanny !== accepted && application.status === 'PENDING');
-    for (let start = 0; start < others.length; start += 10) {
-      const entries = others.slice(start, start + 10).map((application, index) => ({
-        Id: String(index),
-        MessageBody: JSON.stringify({ jobId: job.id, nanny: application.nanny, title: job.title }),
-      }));
-      const { Failed = [] } = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-      if (Failed.length) throw new Error(`Could not queue ${Failed.length} decline(s) for job ${job.id}: ${Failed.map((f) => f.Message).join('; ')}`);
-      count += entries.length;
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return count;
 }
 
 const PUBLIC = new Set(['Query.profile']);
@@ -211,7 +190,7 @@ const resolvers: Record<string, Resolver> = {
     if (!job) throw new GraphQLError('NotFound', `No job ${jobId}`);
     if (job.parent !== caller.username) throw new GraphQLError('Unauthorized', 'Only the parent who posted the job books for it');
     const booking = await store.book(job, nanny, caller);
-    const declining = await queueDeclines(booking.job, nanny);
+    const declining = await queueDeclines({ sqs, queueUrl, store }, booking.job, nanny);
     const accepted = await store.getUser(nanny);
     if (accepted) {
       const result = await sendEmail(ses, {

@@ -1,0 +1,169 @@
+// Books a job with 1,000 applications on a local cloud of its own and prints how long the booking
+// takes, how long until the last application is DECLINED, and the SQS and DynamoDB calls made, side
+// by side in the same run with the seed's fan-out (one SendMessage per application, one after another).
+import { randomUUID } from 'node:crypto';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '@zero-idle/core';
+import { startBenchCloud } from '@zero-idle/local-cloud/bench';
+import { localUserTokens } from '@zero-idle/local-cloud/cognito';
+import { queueDeclines } from '../src/declines';
+import type { Caller, Job } from '../src/domain/rules';
+import { bookingStore, keys } from '../src/store';
+
+const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 1000);
+const TABLE = 'nanny-booking-dev';
+const cloud = await startBenchCloud(44566);
+const endpoint = cloud.urls.endpoint ?? '';
+Object.assign(process.env, { AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'benchbaseline', AWS_SECRET_ACCESS_KEY: 'x' });
+const db = createDocumentClient();
+const store = bookingStore(db, TABLE);
+const sqs = new SQSClient({});
+const queueUrl = `${endpoint}/000000000000/nanny-booking-dev-declines`;
+
+type Calls = Record<string, Record<string, number>>;
+const calls = async (): Promise<Calls> => (await (await fetch(`${endpoint}/_local/calls`)).json()) as Calls;
+const count = (all: Calls, caller: string, prefix: string) =>
+  Object.entries(all[caller] ?? {}).reduce((sum, [key, n]) => sum + (key.startsWith(prefix) ? n : 0), 0);
+
+/** A job by the parent with N pending applications (and their nanny profiles), written directly. */
+async function jobWithApplications(parent: string): Promise<Job> {
+  const job: Job = {
+    id: randomUUID(),
+    parent,
+    title: 'Bench job',
+    description: '',
+    startsAt: '2026-12-05T18:00:00Z',
+    hourlyRate: 20,
+    status: 'OPEN',
+    createdAt: new Date().toISOString(),
+  };
+  await store.createJob(job);
+  const items = Array.from({ length: APPLICATIONS }, (_, index) => {
+    const nanny = `bn${job.id.slice(0, 8)}${index}`;
+    return [
+      {
+        ...keys.application(job.id, nanny),
+        type: 'APPLICATION',
+        gsi1pk: `NANNY#${nanny}`,
+        gsi1sk: `2026-11-30#${job.id}`,
+        jobId: job.id,
+        nanny,
+        status: 'PENDING',
+        appliedAt: '2026-11-30T00:00:00Z',
+      },
+      {
+        ...keys.user(nanny),
+        type: 'USER',
+        username: nanny,
+        email: `${nanny}@example.com`,
+        name: 'Bench',
+        role: 'nanny',
+        status: 'VERIFIED',
+        createdAt: '2026-11-30T00:00:00Z',
+      },
+    ];
+  }).flat();
+  for (let start = 0; start < items.length; start += 25) {
+    await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+  }
+  return job;
+}
+
+async function lastDeclinedAfter(job: Job, started: number): Promise<number> {
+  for (;;) {
+    let pending = 0;
+    let nextToken: string | undefined;
+    do {
+      const page = await store.applicationsOfJob(job.id, 100, nextToken);
+      pending += page.items.filter((item) => item.status === 'PENDING').length;
+      nextToken = page.nextToken;
+    } while (nextToken);
+    if (pending === 0) return performance.now() - started;
+    if (performance.now() - started > 120_000) throw new Error(`${pending} applications still PENDING after 120 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+try {
+  const pools = (await (await fetch(`${endpoint}/_local/cognito`)).json()) as Array<{ service: string; pool: string; clients: string[] }>;
+  const pool = pools.find((candidate) => candidate.service === 'nanny-booking');
+  const graphqlUrl = cloud.urls['nanny-booking.graphql'] ?? '';
+  const parent = 'benchparent';
+  const { IdToken } = await localUserTokens(cloud.urls.cognito ?? '', {
+    poolId: pool?.pool ?? '',
+    clientId: pool?.clients[0] ?? '',
+    username: parent,
+    password: 'Local-passw0rd',
+    email: 'bench@example.com',
+    groups: ['parent'],
+  });
+  const gql = (query: string, variables: object) =>
+    fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { authorization: IdToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    }).then((r) => r.json() as Promise<{ errors?: unknown }>);
+  await gql('mutation { createUser(input: {email: "bench@example.com", name: "Bench parent"}) { username } }', {});
+
+  // Warm the functions (cold starts are not what this measures).
+  const warm = await jobWithApplications(parent);
+  await gql('mutation($j: ID!, $n: ID!) { bookNanny(jobId: $j, nanny: $n) { declining } }', { j: warm.id, n: `bn${warm.id.slice(0, 8)}0` });
+  await lastDeclinedAfter(warm, performance.now());
+
+  // Ours: the bookNanny mutation through the local AppSync and the graphql function.
+  const ours = await jobWithApplications(parent);
+  const before = await calls();
+  const started = performance.now();
+  const result = await gql('mutation($j: ID!, $n: ID!) { bookNanny(jobId: $j, nanny: $n) { declining } }', { j: ours.id, n: `bn${ours.id.slice(0, 8)}0` });
+  const oursBook = performance.now() - started;
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  const oursDeclined = await lastDeclinedAfter(ours, started);
+  const after = await calls();
+  const fn = 'nanny-booking-dev-graphql';
+
+  // Both fan-outs in this process, on the same kind of job: the batched one and the seed's.
+  const caller: Caller = { username: parent, groups: ['parent'] };
+  const inProcess = async (fanOut: (job: Job, accepted: string) => Promise<number>) => {
+    const job = await jobWithApplications(parent);
+    const callsBefore = await calls();
+    const start = performance.now();
+    const booked = await store.book(job, `bn${job.id.slice(0, 8)}0`, caller);
+    await fanOut(booked.job, booked.accepted.nanny);
+    const book = performance.now() - start;
+    const declined = await lastDeclinedAfter(job, start);
+    const callsAfter = await calls();
+    return { book, declined, sqs: count(callsAfter, 'client:benchbaseline', 'sqs:') - count(callsBefore, 'client:benchbaseline', 'sqs:') };
+  };
+  const batched = await inProcess((job, accepted) => queueDeclines({ sqs, queueUrl, store }, job, accepted));
+  const baseline = await inProcess(async (job, accepted) => {
+    let sent = 0;
+    let nextToken: string | undefined;
+    do {
+      const page = await store.applicationsOfJob(job.id, 100, nextToken);
+      for (const application of page.items) {
+        if (application.nanny === accepted) continue;
+        await sqs.send(
+          new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ jobId: job.id, nanny: application.nanny, title: job.title }) }),
+        );
+        sent += 1;
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return sent;
+  });
+
+  const ms = (value: number) => `${value.toFixed(0)} ms`;
+  console.log(`\nnanny-booking: book a job with ${APPLICATIONS} applications (${APPLICATIONS - 1} declines)`);
+  console.log(
+    `  bookNanny mutation (AppSync + Lambda, batched fan-out): ${ms(oursBook)}; last DECLINED after ${ms(oursDeclined)}; ` +
+      `SQS calls ${count(after, fn, 'sqs:') - count(before, fn, 'sqs:')} (at most ${Math.ceil((APPLICATIONS - 1) / 10)}), DynamoDB calls ${count(after, fn, 'dynamodb:') - count(before, fn, 'dynamodb:')}`,
+  );
+  console.log(`  in process, batched (SendMessageBatch x10):  book ${ms(batched.book)}, last DECLINED after ${ms(batched.declined)}, SQS calls ${batched.sqs}`);
+  console.log(
+    `  in process, the seed's one SendMessage each: book ${ms(baseline.book)}, last DECLINED after ${ms(baseline.declined)}, SQS calls ${baseline.sqs}`,
+  );
+  console.log(`  booking speed-up over the seed's fan-out: ${(baseline.book / batched.book).toFixed(1)}x (target >= 5x); target: last DECLINED within 10 s\n`);
+} finally {
+  await cloud.stop();
+}
