@@ -126,6 +126,7 @@ const location = z.object({ lat: z.number().check(z.gte(-90), z.lte(90)), lon: z
 export const nearArgs = z.extend(location, {
   radiusKm: z.number().check(z.positive('radiusKm must be positive'), z.lte(19, 'radiusKm is at most 19')),
   limit: z._default(z.optional(z.nullable(z.int().check(z.gte(1, 'limit is 1 to 100'), z.lte(100, 'limit is 1 to 100')))), 20),
+  nextToken: z.optional(z.nullable(z.string())),
 });
 
 export const pageArgs = z.object({

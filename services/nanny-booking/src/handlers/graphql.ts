@@ -64,7 +64,11 @@ async function activeCaller(caller: Caller) {
 const PUBLIC = new Set(['Query.profile']);
 
 const resolvers: Record<string, Resolver> = {
-  'Query.me': async (_input, caller) => shown(await store.getUser(caller.username)),
+  'Query.me': async (_input, caller) => {
+    const user = await store.getUser(caller.username);
+    // Before createUser there is no profile yet (null); a deactivated account reads nothing, not even this.
+    return user ? shown(requireActive(user, caller)) : null;
+  },
 
   'Query.getUser': async (input, caller) => {
     await activeCaller(caller);
@@ -111,13 +115,16 @@ const resolvers: Record<string, Resolver> = {
 
   'Query.jobsNear': async (input, caller) => {
     await activeCaller(caller);
-    const { lat, lon, radiusKm, limit } = args(nearArgs, input);
+    const { lat, lon, radiusKm, limit, nextToken } = args(nearArgs, input);
+    const offset = nextToken ? Number(Buffer.from(nextToken, 'base64url').toString()) : 0;
+    if (!Number.isInteger(offset) || offset < 0) throw new GraphQLError('ValidationError', 'nextToken is not one this API gave out');
     const found: Job[] = [];
     for (const cell of cellsAround(lat, lon)) found.push(...(await store.jobsInCell(cell, 100)).items);
     const near = found
       .filter((job) => job.status === 'OPEN' && job.location && distanceKm({ lat, lon }, job.location) <= radiusKm)
       .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
-    return { items: near.slice(0, limit ?? 20), nextToken: null };
+    const end = offset + (limit ?? 20);
+    return { items: near.slice(offset, end), nextToken: end < near.length ? Buffer.from(String(end)).toString('base64url') : null };
   },
 
   'Mutation.markJobDone': async (input, caller) => {

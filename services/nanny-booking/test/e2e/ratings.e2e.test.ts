@@ -63,6 +63,18 @@ describe('jobs near a point', () => {
     expect(ids).toEqual(expect.arrayContaining([brooklyn, hoboken]));
     expect(ids).not.toContain(boston);
     expect(ids).not.toContain(unplaced);
+    const firstPage = await graphql<{ jobsNear: { items: Array<{ id: string }>; nextToken: string | null } }>(
+      nanny.token,
+      '{ jobsNear(lat: 40.7128, lon: -74.006, radiusKm: 12, limit: 1) { items { id } nextToken } }',
+    );
+    expect(firstPage.data?.jobsNear.items).toHaveLength(1);
+    const secondPage = await graphql<{ jobsNear: { items: Array<{ id: string }> } }>(
+      nanny.token,
+      'query($t: String) { jobsNear(lat: 40.7128, lon: -74.006, radiusKm: 12, limit: 100, nextToken: $t) { items { id } } }',
+      { t: firstPage.data?.jobsNear.nextToken },
+    );
+    expect(secondPage.data?.jobsNear.items.map((job) => job.id)).not.toContain(firstPage.data?.jobsNear.items[0]?.id);
+    expect((secondPage.data?.jobsNear.items.length ?? 0) + 1).toBe(ids.length);
     const tooWide = await graphql(nanny.token, '{ jobsNear(lat: 40.7, lon: -74, radiusKm: 50) { items { id } } }');
     expect(tooWide.errors?.[0]).toMatchObject({ errorType: 'ValidationError', message: expect.stringContaining('at most 19') });
   });

@@ -44,7 +44,7 @@ interface Operation {
 }
 
 const operations: Record<string, Operation> = {
-  me: { allowed: ['admin', 'parent', 'otherParent', 'nanny', 'otherNanny', 'deactivated'], call: (who) => graphql(tokens[who], '{ me { username } }') },
+  me: { allowed: ['admin', 'parent', 'otherParent', 'nanny', 'otherNanny'], call: (who) => graphql(tokens[who], '{ me { username } }') },
   getUser: {
     allowed: ['admin', 'parent', 'otherParent', 'nanny', 'otherNanny'],
     call: (who) => graphql(tokens[who], 'query($u: ID!) { getUser(username: $u) { username } }', { u: people.nanny.username }),
