@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { unzipSync } from 'fflate';
 import { startBenchCloud } from '../packages/local-cloud/src/bench';
-import { loadTemplates, resourcesOfType } from '../packages/local-cloud/src/template';
+import { loadTemplates, resourcesOfType, type ServiceTemplate } from '../packages/local-cloud/src/template';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -35,10 +35,24 @@ function loadTime(file: string, environment: Record<string, string>): number {
   return Number(result.stdout.trim());
 }
 
-/** The function's environment from the template; values CloudFormation computes at deploy get a stand-in URL. */
-function environmentOf(properties: Record<string, unknown>): Record<string, string> {
+/** What a deploy-time value looks like in AWS, by the kind of resource a Ref names; otherwise a URL. */
+const REF_SHAPES: Record<string, (id: string) => string> = {
+  'AWS::SNS::Topic': (id) => `arn:aws:sns:us-east-1:000000000000:${id}`,
+  'AWS::SQS::Queue': (id) => `https://sqs.us-east-1.amazonaws.com/000000000000/${id}`,
+  'AWS::StepFunctions::StateMachine': (id) => `arn:aws:states:us-east-1:000000000000:stateMachine:${id}`,
+};
+
+/** The function's environment from the template; values CloudFormation computes at deploy get a stand-in of the right shape. */
+function environmentOf(template: ServiceTemplate, properties: Record<string, unknown>): Record<string, string> {
   const variables = (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
-  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : 'https://deploy-time.invalid/value']));
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => {
+      if (typeof value === 'string') return [name, value];
+      const ref = (value as { Ref?: string }).Ref;
+      const shape = ref ? REF_SHAPES[template.resources[ref]?.Type ?? ''] : undefined;
+      return [name, shape ? shape(ref ?? '') : 'https://deploy-time.invalid/value'];
+    }),
+  );
 }
 
 /** The handler file of a deployment zip, written out to be imported. */
@@ -83,7 +97,7 @@ async function benchBundles(): Promise<void> {
       const name = `${template.service}-${logicalId}`;
       const bundled = deployedBundle(zip, handler, join(workDir, `${name}.bundled.mjs`));
       const external = await externalSdkBundle(template.dir, handler, join(workDir, `${name}.external.mjs`));
-      const environment = environmentOf(p);
+      const environment = environmentOf(template, p);
       const bundledTimes: number[] = [];
       const externalTimes: number[] = [];
       // One unmeasured load each to warm the file cache, then alternate so both see the same machine load.
