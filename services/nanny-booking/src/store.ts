@@ -50,6 +50,9 @@ function strip<T>(item: Record<string, unknown>): T {
 }
 
 export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
+  /** A transaction Put that only creates: the uniqueness rule of every key this store writes once. */
+  const putNew = (Item: Record<string, unknown>) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } });
+
   async function page<T>(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>, limit: number, nextToken?: string | null): Promise<Page<T>> {
     const { Items = [], LastEvaluatedKey } = await db.send(
       new QueryCommand({ TableName: tableName, ...query, Limit: limit, ExclusiveStartKey: decodeToken(nextToken) }),
@@ -69,20 +72,8 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
         await db.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: { ...keys.user(user.username), type: 'USER', gsi1pk: 'USERS', gsi1sk: user.username, ...user },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: { ...keys.email(user.email), type: 'EMAIL', username: user.username },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
+              putNew({ ...keys.user(user.username), type: 'USER', gsi1pk: 'USERS', gsi1sk: user.username, ...user }),
+              putNew({ ...keys.email(user.email), type: 'EMAIL', username: user.username }),
             ],
           }),
         );
@@ -182,19 +173,13 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
                   ExpressionAttributeValues: { ':open': 'OPEN' },
                 },
               },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...keys.application(application.jobId, application.nanny),
-                    type: 'APPLICATION',
-                    gsi1pk: `NANNY#${application.nanny}`,
-                    gsi1sk: `${application.appliedAt}#${application.jobId}`,
-                    ...application,
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
+              putNew({
+                ...keys.application(application.jobId, application.nanny),
+                type: 'APPLICATION',
+                gsi1pk: `NANNY#${application.nanny}`,
+                gsi1sk: `${application.appliedAt}#${application.jobId}`,
+                ...application,
+              }),
             ],
           }),
         );
@@ -299,13 +284,7 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
         updated.email === current.email
           ? []
           : [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: { ...keys.email(updated.email), type: 'EMAIL', username: current.username },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
+              putNew({ ...keys.email(updated.email), type: 'EMAIL', username: current.username }),
               {
                 Delete: {
                   TableName: tableName,
@@ -332,13 +311,7 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
         await db.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: { ...keys.review(review.subject, review.jobId, review.author), type: 'REVIEW', ...review },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
+              putNew({ ...keys.review(review.subject, review.jobId, review.author), type: 'REVIEW', ...review }),
               {
                 Update: {
                   TableName: tableName,
