@@ -17,6 +17,9 @@ function portOpen(port: number): Promise<boolean> {
 export default async function globalTeardown(): Promise<void> {
   const child = globalThis.__LOCAL_CLOUD__;
   if (!child || child.exitCode !== null) return;
+  // A call a function's role does not allow fails in AWS; here too, and it must fail the run even
+  // when it happened in the background (a stream or queue consumer retrying).
+  const denials = (await (await fetch(`${process.env.LOCAL_CLOUD_ENDPOINT}/_local/denials`)).json()) as unknown[];
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.kill('SIGINT');
   let timer: NodeJS.Timeout | undefined;
@@ -27,7 +30,8 @@ export default async function globalTeardown(): Promise<void> {
     throw new Error('The local cloud did not stop within 15 s of Ctrl-C');
   }
   const ports = portsFrom(TEST_PORT_BASE);
-  for (const port of [ports.endpoint, ports.dynamodb, ports.ses, ports.httpApis]) {
+  for (const port of [ports.endpoint, ports.dynamodb, ports.ses, ports.fauxqs, ports.cognito, ports.httpApis, ports.appSync]) {
     if (await portOpen(port)) throw new Error(`Port ${port} is still open after the local cloud stopped: a process was left behind`);
   }
+  if (denials.length) throw new Error(`Functions made calls their IAM roles do not allow:\n${JSON.stringify(denials, null, 2)}`);
 }

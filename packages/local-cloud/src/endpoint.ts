@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isAllowed, permissionsFor, type Statement } from './iam';
 
 /** A request to the single endpoint, with what SigV4 says about who sent it and to which service. */
 export interface AwsRequest {
@@ -48,13 +49,19 @@ const CREDENTIAL = /Credential=([^/]+)\/[^/]+\/([^/]+)\/([^/]+)\/aws4_request/;
 export class Endpoint {
   private readonly routes = new Map<string, ServiceRoute>();
   private readonly callers = new Map<string, string>();
+  /** Each function's role, to authorize its calls as IAM would (functions only; people's CLIs are not checked). */
+  private readonly roles = new Map<string, Statement[]>();
+  private readonly denials: Array<{ caller: string; action: string; resource: string; at: string }> = [];
   private readonly calls: Record<string, Record<string, number>> = {};
   private faults: Fault[] = [];
   private readonly localApis = new Map<string, () => unknown>();
   private readonly localActions: Array<{ method: string; path: RegExp; act: (match: RegExpExecArray, body: Buffer) => AwsResponse }> = [];
   private server?: Server;
 
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    private readonly region = 'us-east-1',
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -75,8 +82,9 @@ export class Endpoint {
   }
 
   /** Gives an access key a caller name (a function's name), so its calls are counted under it. */
-  nameCaller(accessKeyId: string, caller: string): void {
+  nameCaller(accessKeyId: string, caller: string, statements?: Statement[]): void {
     this.callers.set(accessKeyId, caller);
+    if (statements) this.roles.set(caller, statements);
   }
 
   async start(): Promise<void> {
@@ -121,9 +129,24 @@ export class Endpoint {
     };
     const request = { ...partial, action: route.action(partial) };
     this.count(request);
+    const denied = this.deniedPermission(request);
+    if (denied) {
+      this.denials.push({ caller: request.caller, ...denied, at: new Date().toISOString() });
+      return send(
+        res,
+        awsError(403, 'AccessDeniedException', `User: ${request.caller} is not authorized to perform: ${denied.action} on resource: ${denied.resource}`),
+      );
+    }
     const fault = this.takeFault(request);
     if (fault) return send(res, awsError(fault.status, fault.code, fault.message));
     send(res, await route.handle(request));
+  }
+
+  /** The first permission the caller's role lacks, as IAM would refuse it; undefined when all are allowed. */
+  private deniedPermission(request: AwsRequest) {
+    const statements = this.roles.get(request.caller);
+    if (!statements) return undefined;
+    return permissionsFor(request, this.region)?.find((permission) => !isAllowed(statements, permission));
   }
 
   private count(request: AwsRequest): void {
@@ -158,6 +181,8 @@ export class Endpoint {
       if (match) return action.act(match, body);
     }
     if (path === '/_local/calls' && method === 'GET') return ok(this.calls);
+    if (path === '/_local/denials' && method === 'GET') return ok(this.denials);
+    if (path === '/_local/denials' && method === 'DELETE') return ok({ cleared: this.denials.splice(0).length });
     if (path === '/_local/calls' && method === 'DELETE') {
       for (const caller of Object.keys(this.calls)) delete this.calls[caller];
       return ok({ cleared: true });

@@ -61,7 +61,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     dataDir,
     templates,
     resolvers: new Map(templates.map((template) => [template.service, new Resolver(template, region)])),
-    endpoint: new Endpoint(ports.endpoint),
+    endpoint: new Endpoint(ports.endpoint, region),
     functions: new FunctionRegistry(),
     urls: {},
     urlRewrites: [],

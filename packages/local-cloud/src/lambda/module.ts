@@ -2,6 +2,7 @@ import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CloudContext, type LocalModule, physicalName, resourcesAcross } from '../context';
 import { awsError } from '../endpoint';
+import { roleStatements } from '../iam';
 import { ACCOUNT_ID } from '../intrinsics';
 import { unpackArtifact } from './code';
 import { type InvokeResult, LocalFunction } from './runtime';
@@ -52,7 +53,11 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
           context.log,
           options.maxConcurrency,
         );
-        context.endpoint.nameCaller(fn.config.environment.AWS_ACCESS_KEY_ID ?? '', name);
+        context.endpoint.nameCaller(
+          fn.config.environment.AWS_ACCESS_KEY_ID ?? '',
+          name,
+          roleStatements(template, resolver, (p.Role as { 'Fn::GetAtt'?: [string] } | undefined)?.['Fn::GetAtt']?.[0] ?? ''),
+        );
         context.functions.add(fn);
       }
       functions = context.functions.all();

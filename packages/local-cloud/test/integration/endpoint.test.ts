@@ -45,6 +45,49 @@ describe('the local endpoint', () => {
     expect((await call()).status).toBe(200);
   });
 
+  it("refuses a function's call its IAM role does not allow, as AWS would", async () => {
+    // pressButton may UpdateItem on its table and nothing else.
+    const asPressButton = (target: string, body: object) =>
+      fetch(testCloud().endpoint, {
+        method: 'POST',
+        headers: {
+          authorization: scope('LOCALBUTTONMESSENGERDEVPRESSBUTTON', 'dynamodb'),
+          'x-amz-target': `DynamoDB_20120810.${target}`,
+          'content-type': 'application/x-amz-json-1.0',
+        },
+        body: JSON.stringify(body),
+      });
+    const scan = await asPressButton('Scan', { TableName: 'button-messenger-dev-buttons' });
+    expect(scan.status).toBe(403);
+    expect(await scan.json()).toMatchObject({
+      __type: 'AccessDeniedException',
+      message: expect.stringContaining(
+        'is not authorized to perform: dynamodb:Scan on resource: arn:aws:dynamodb:us-east-1:000000000000:table/button-messenger-dev-buttons',
+      ),
+    });
+    const otherTable = await asPressButton('UpdateItem', {
+      TableName: 'user-activation-dev-users',
+      Key: { pk: { S: 'x' } },
+      UpdateExpression: 'SET a = :a',
+      ExpressionAttributeValues: { ':a': { S: '1' } },
+    });
+    expect(otherTable.status).toBe(403);
+    const own = await asPressButton('UpdateItem', {
+      TableName: 'button-messenger-dev-buttons',
+      Key: { buttonId: { S: 'IAMTEST' } },
+      UpdateExpression: 'SET a = :a',
+      ExpressionAttributeValues: { ':a': { S: '1' } },
+    });
+    expect(own.status).toBe(200);
+    const denials = (await (await fetch(`${testCloud().endpoint}/_local/denials`)).json()) as Array<{ caller: string; action: string }>;
+    expect(denials.filter((denial) => denial.caller === 'button-messenger-dev-pressButton').map((denial) => denial.action)).toEqual([
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+    ]);
+    // These two were on purpose; the test run's teardown fails on any other.
+    await fetch(`${testCloud().endpoint}/_local/denials`, { method: 'DELETE' });
+  });
+
   it('invokes a function through the Lambda Invoke API, reporting handler errors as Lambda does', async () => {
     const invoke = (payload: unknown) =>
       fetch(`${testCloud().endpoint}/2015-03-31/functions/button-messenger-dev-pressButton/invocations`, {
