@@ -10,6 +10,7 @@ export interface Ports {
   fauxqs: number;
   standIns: number;
   cognito: number;
+  smtp: number;
   /** The first port for AppSync APIs; each API takes the next one. */
   appSync: number;
   /** The first port for HTTP APIs; each API takes the next one. */

@@ -244,7 +244,8 @@ export function proxyTo(baseUrl: string): (request: AwsRequest) => Promise<AwsRe
   return async (request) => {
     const headers = new Headers();
     for (const [name, value] of Object.entries(request.headers)) {
-      if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
+      // Hop-by-hop headers stay here; Expect (S3 sends 100-continue) is answered by this server, not forwarded.
+      if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding', 'expect'].includes(name)) continue;
       headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const authorization = headers.get('authorization');

@@ -5,6 +5,8 @@ import { type CloudContext, FunctionRegistry, type LocalModule } from './context
 import { cognitoModule } from './emulators/cognito';
 import { messagingModule } from './emulators/messaging';
 import { dynamoDbModule, sesModule } from './emulators/module';
+import { type ObjectCreated, s3Module } from './emulators/s3';
+import { sesReceivingModule } from './emulators/sesReceiving';
 import { Endpoint } from './endpoint';
 import { dynamoDbStreamsModule } from './events/dynamodbStreams';
 import { httpApiModule } from './events/httpApi';
@@ -70,6 +72,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   await context.endpoint.start();
   context.urls.endpoint = context.endpoint.url;
 
+  let objectCreated: ObjectCreated | undefined;
   const modules: LocalModule[] = [
     dynamoDbModule(),
     sesModule(),
@@ -77,6 +80,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     cognitoModule(),
     lambdaModule(),
     messagingModule(),
+    s3Module((notify) => {
+      objectCreated = notify;
+    }),
+    sesReceivingModule(() => objectCreated),
     httpApiModule(),
     appSyncModule(),
     stepFunctionsModule(),

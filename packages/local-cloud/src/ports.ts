@@ -9,6 +9,7 @@ export function portsFrom(base: number): Ports {
     fauxqs: base + 3,
     standIns: base + 4,
     cognito: base + 5,
+    smtp: base + 6,
     httpApis: base + 10,
     appSync: base + 20,
   };

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import type { CloudContext, LocalModule } from '../context';
+import { resourcesAcross } from '../context';
+import { type AwsRequest, type AwsResponse, proxyTo } from '../endpoint';
+import { invokeAsync } from '../lambda/module';
+import type { LocalFunction } from '../lambda/runtime';
+
+interface Notification {
+  bucket: string;
+  fn: LocalFunction;
+  events: string[];
+  prefix: string;
+  suffix: string;
+}
+
+/** What the local cloud does when an object lands in a bucket (SES receiving calls it too). */
+export type ObjectCreated = (bucket: string, key: string, size: number, eTag: string, how: 'Put' | 'CompleteMultipartUpload' | 'Copy') => void;
+
+/**
+ * S3 through fauxqs (path-style, on the endpoint), with the buckets of the templates and the
+ * ObjectCreated notifications fauxqs lacks: a Lambda configuration of a bucket gets S3's event record,
+ * asynchronously, for each object created under its prefix/suffix filter.
+ */
+export function s3Module(register: (notify: ObjectCreated) => void): LocalModule {
+  const notifications: Notification[] = [];
+  return {
+    name: 's3',
+    async prepare(context) {
+      for (const bucket of buckets(context)) {
+        const name = String(bucket.properties.BucketName ?? bucket.logicalId.toLowerCase());
+        bucket.resolver.register(bucket.logicalId, {
+          ref: name,
+          attributes: { Arn: `arn:aws:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com`, RegionalDomainName: `${name}.s3.${context.region}.amazonaws.com` },
+        });
+      }
+    },
+    async start(context) {
+      const fauxqs = `http://127.0.0.1:${context.ports.fauxqs}`;
+      const forward = proxyTo(fauxqs);
+      const notify: ObjectCreated = (bucket, key, size, eTag, how) => {
+        const event = `s3:ObjectCreated:${how}`;
+        for (const target of notifications) {
+          if (target.bucket !== bucket || !key.startsWith(target.prefix) || !key.endsWith(target.suffix)) continue;
+          if (!target.events.some((pattern) => pattern === event || (pattern.endsWith('*') && event.startsWith(pattern.slice(0, -1))))) continue;
+          void invokeAsync(context, target.fn, s3Event(context, bucket, key, size, eTag, how), `s3 ${bucket}`);
+        }
+      };
+      register(notify);
+      for (const bucket of buckets(context)) {
+        const name = bucket.resolver.ref(bucket.logicalId);
+        const created = await fetch(`${fauxqs}/${name}`, {
+          method: 'PUT',
+          headers: { authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/s3/aws4_request' },
+        });
+        if (!created.ok && created.status !== 409) throw new Error(`Could not create bucket ${name}: ${created.status} ${await created.text()}`);
+        const configurations =
+          ((bucket.properties.NotificationConfiguration as { LambdaConfigurations?: unknown[] } | undefined)?.LambdaConfigurations as Array<{
+            Event: string;
+            Function: unknown;
+            Filter?: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } };
+          }>) ?? [];
+        for (const configuration of configurations) {
+          const rules = configuration.Filter?.S3Key?.Rules ?? [];
+          const fn = context.functions.find(bucket.resolver.resolveString(configuration.Function));
+          if (!fn) throw new Error(`${bucket.template.service}: bucket ${name} notifies a function the local cloud does not run`);
+          notifications.push({
+            bucket: name,
+            fn,
+            events: [configuration.Event],
+            prefix: rules.find((rule) => rule.Name.toLowerCase() === 'prefix')?.Value ?? '',
+            suffix: rules.find((rule) => rule.Name.toLowerCase() === 'suffix')?.Value ?? '',
+          });
+        }
+        context.log(
+          `bucket ${name}${
+            configurations.length
+              ? ` -> ${notifications
+                  .filter((n) => n.bucket === name)
+                  .map((n) => `${n.fn.config.name} (${n.prefix}*${n.suffix})`)
+                  .join(', ')}`
+              : ''
+          }`,
+        );
+      }
+      context.endpoint.route('s3', {
+        action: (request) => s3Action(request),
+        handle: async (request: AwsRequest): Promise<AwsResponse> => {
+          const response = await forward(request);
+          const created = request.action === 'PutObject' || request.action === 'CompleteMultipartUpload' || request.action === 'CopyObject';
+          if (created && response.status === 200) {
+            const [, bucket = '', ...key] = request.path.split('/');
+            const size = request.action === 'PutObject' ? Number(request.headers['x-amz-decoded-content-length'] ?? request.body.length) : 0;
+            const how = request.action === 'PutObject' ? 'Put' : request.action === 'CopyObject' ? 'Copy' : 'CompleteMultipartUpload';
+            notify(bucket, decodeURIComponent(key.join('/')), size, String(response.headers?.etag ?? '').replaceAll('"', ''), how);
+          }
+          return response;
+        },
+      });
+    },
+  };
+}
+
+/** The templates' buckets, but for the framework's own deployment bucket (artifacts live on disk here). */
+function buckets(context: CloudContext) {
+  return resourcesAcross(context, 'AWS::S3::Bucket').filter((bucket) => bucket.logicalId !== 'ServerlessDeploymentBucket');
+}
+
+function s3Action(request: Omit<AwsRequest, 'action'>): string {
+  const [, bucket, ...key] = request.path.split('/');
+  const hasKey = key.length > 0 && key.join('/') !== '';
+  if (request.method === 'PUT' && hasKey) {
+    if (request.query.has('partNumber')) return 'UploadPart';
+    return request.headers['x-amz-copy-source'] ? 'CopyObject' : 'PutObject';
+  }
+  if (request.method === 'POST' && request.query.has('uploadId')) return 'CompleteMultipartUpload';
+  if (request.method === 'POST' && request.query.has('uploads')) return 'CreateMultipartUpload';
+  if (request.method === 'GET' && hasKey) return 'GetObject';
+  if (request.method === 'HEAD' && hasKey) return 'HeadObject';
+  if (request.method === 'DELETE' && request.query.has('uploadId')) return 'AbortMultipartUpload';
+  if (request.method === 'DELETE' && hasKey) return 'DeleteObject';
+  if (request.method === 'GET' && bucket) return 'ListObjectsV2';
+  return `${request.method} bucket`;
+}
+
+function s3Event(context: CloudContext, bucket: string, key: string, size: number, eTag: string, how: string) {
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: context.region,
+        eventTime: new Date().toISOString(),
+        eventName: `ObjectCreated:${how}`,
+        userIdentity: { principalId: 'local' },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: { 'x-amz-request-id': randomUUID(), 'x-amz-id-2': randomUUID() },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'local',
+          bucket: { name: bucket, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${bucket}` },
+          object: { key: encodeURIComponent(key).replace(/%2F/g, '/'), size, eTag, sequencer: Date.now().toString(16).toUpperCase() },
+        },
+      },
+    ],
+  };
+}
+
+const LOCAL_AUTH = { authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/s3/aws4_request' };
+const PART_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Stores an object in fauxqs as S3 would take it. fauxqs accepts request bodies up to 11 MiB, so a
+ * larger object (SES stores messages up to 40 MB) goes as a multipart upload of 10 MiB parts.
+ */
+export async function putObject(fauxqsUrl: string, bucket: string, key: string, body: Buffer): Promise<string> {
+  const url = `${fauxqsUrl}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  const ok = async (response: Response, what: string) => {
+    if (!response.ok) throw new Error(`${what} s3://${bucket}/${key}: ${response.status} ${await response.text()}`);
+    return response;
+  };
+  if (body.length <= PART_BYTES) {
+    const put = await ok(await fetch(url, { method: 'PUT', headers: { ...LOCAL_AUTH, 'content-type': 'application/octet-stream' }, body }), 'PutObject');
+    return String(put.headers.get('etag') ?? '').replaceAll('"', '');
+  }
+  const created = await ok(await fetch(`${url}?uploads`, { method: 'POST', headers: LOCAL_AUTH }), 'CreateMultipartUpload');
+  const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await created.text())?.[1] ?? '';
+  const etags: string[] = [];
+  for (let start = 0, part = 1; start < body.length; start += PART_BYTES, part += 1) {
+    const uploaded = await ok(
+      await fetch(`${url}?partNumber=${part}&uploadId=${encodeURIComponent(uploadId)}`, {
+        method: 'PUT',
+        headers: LOCAL_AUTH,
+        body: body.subarray(start, start + PART_BYTES),
+      }),
+      'UploadPart',
+    );
+    etags.push(String(uploaded.headers.get('etag') ?? ''));
+  }
+  const complete = `<CompleteMultipartUpload>${etags.map((etag, index) => `<Part><PartNumber>${index + 1}</PartNumber><ETag>${etag}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
+  const done = await ok(
+    await fetch(`${url}?uploadId=${encodeURIComponent(uploadId)}`, {
+      method: 'POST',
+      headers: { ...LOCAL_AUTH, 'content-type': 'application/xml' },
+      body: complete,
+    }),
+    'CompleteMultipartUpload',
+  );
+  return (
+    /<ETag>([^<]+)<\/ETag>/
+      .exec(await done.text())?.[1]
+      ?.replaceAll('"', '')
+      .replaceAll('&quot;', '') ?? ''
+  );
+}

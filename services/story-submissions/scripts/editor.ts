@@ -1,0 +1,128 @@
+// The editor's command line: the queue, take the oldest unread story, download it, decide.
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { composeEmail, createDocumentClient, sendEmail } from '@zero-idle/core';
+import { portsFrom, readState } from '@zero-idle/local-cloud';
+import { canDecide, DECISIONS, type Decision, type SubmissionState } from '../src/domain/submission';
+import { submissionStore } from '../src/store';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const usage = `Usage: npm run editor -- <command>
+  queue                         counts by state, and the oldest unread
+  take                          the oldest unread submission becomes yours (reading)
+  download <id> [--out dir]     save its manuscript (progress on stderr)
+  set <id> accepted|rejected|held   record the decision and email the author (templates/<decision>.txt)
+Targets the local cloud (npm run dev) unless --aws is given; --stage (dev), --port-base (4566),
+--from (the submissions address the decisions come from).`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    out: { type: 'string', default: '.' },
+    aws: { type: 'boolean', default: false },
+    stage: { type: 'string', default: 'dev' },
+    'port-base': { type: 'string', default: '4566' },
+    from: { type: 'string', default: 'submissions@stories.example.com' },
+  },
+});
+
+if (!values.aws) {
+  const state = readState(root, portsFrom(Number(values['port-base'])).endpoint);
+  Object.assign(process.env, { AWS_ENDPOINT_URL: state.urls.endpoint, AWS_ACCESS_KEY_ID: 'localeditor', AWS_SECRET_ACCESS_KEY: 'local' });
+  process.env.AWS_REGION ??= state.region;
+}
+const store = submissionStore(createDocumentClient(), `story-submissions-${values.stage}`);
+const bucket = `story-submissions-${values.stage}-mail`;
+const STATES: SubmissionState[] = ['unread', 'reading', 'held', 'accepted', 'rejected', 'no-manuscript', 'flagged', 'failed', 'receiving'];
+
+/** A template file: a Subject: line, a blank line, the text; {{name}} and {{title}} are filled in. */
+function decisionEmail(decision: Decision, values: { name: string; title: string }) {
+  const file = readFileSync(fileURLToPath(new URL(`../templates/${decision}.txt`, import.meta.url)), 'utf8');
+  const [first = '', ...rest] = file.split('\n');
+  const subject = first.replace(/^Subject:\s*/i, '');
+  const text = rest.join('\n').trim();
+  const html = text
+    .split(/\n{2,}/)
+    .map((paragraph) => `<p>${paragraph.replace(/\n/g, '<br>')}</p>`)
+    .join('');
+  return composeEmail({ subject, text, html }, values);
+}
+
+async function main(): Promise<void> {
+  const [command, id, decision] = positionals;
+  switch (command) {
+    case 'queue': {
+      for (const state of STATES) {
+        const count = await store.count(state);
+        if (count) console.log(`${state.padEnd(14)} ${count}`);
+      }
+      const oldest = await store.oldest('unread', 5);
+      if (oldest.length) console.log('\noldest unread:');
+      for (const submission of oldest)
+        console.log(`  ${submission.id}  ${submission.receivedAt}  "${submission.title}" by ${submission.authorName} <${submission.authorEmail}>`);
+      return;
+    }
+    case 'take': {
+      // Another editor may take the same one at the same moment: the conditional move decides, try the next.
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const [oldest] = await store.oldest('unread', 1);
+        if (!oldest) return console.log('Nothing unread.');
+        if (await store.move(oldest.id, ['unread'], 'reading', new Date().toISOString())) {
+          return console.log(JSON.stringify({ ...oldest, state: 'reading' }, null, 2));
+        }
+      }
+      throw new Error('Could not take a submission: other editors keep taking them; try again');
+    }
+    case 'download': {
+      const submission = id ? await store.get(id) : undefined;
+      if (!submission?.manuscript) throw new Error(`No submission ${id} with a manuscript`);
+      const { Body, ContentLength = 0 } = await new S3Client({}).send(new GetObjectCommand({ Bucket: bucket, Key: submission.manuscript.key }));
+      const file = join(values.out, submission.manuscript.key.split('/').pop() ?? 'manuscript');
+      let received = 0;
+      let shown = -1;
+      const progress = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          received += chunk.length;
+          const percent = ContentLength ? Math.floor((received / ContentLength) * 100) : 100;
+          if (percent !== shown && percent % 10 === 0) {
+            shown = percent;
+            process.stderr.write(`\r${percent}% of ${ContentLength} bytes`);
+          }
+          done(null, chunk);
+        },
+      });
+      await pipeline(Body as NodeJS.ReadableStream, progress, createWriteStream(file));
+      process.stderr.write('\n');
+      return console.log(file);
+    }
+    case 'set': {
+      if (!id || !DECISIONS.includes(decision as Decision)) throw new Error(usage);
+      const submission = await store.get(id);
+      if (!submission) throw new Error(`No submission ${id}`);
+      if (!canDecide(submission.state))
+        throw new Error(`Submission ${id} is ${submission.state}: take it first (only reading or held submissions get a decision)`);
+      if (!(await store.move(id, ['reading', 'held'], decision as Decision, new Date().toISOString())))
+        throw new Error(`Submission ${id} changed meanwhile; look again`);
+      const result = await sendEmail(new SESv2Client({}), {
+        from: values.from,
+        to: [submission.authorEmail ?? ''],
+        ...decisionEmail(decision as Decision, { name: submission.authorName ?? '', title: submission.title ?? '' }),
+      });
+      if (!result.ok) throw new Error(`Recorded ${decision}, but the email to ${submission.authorEmail} failed: ${result.error.message}`);
+      return console.log(`${id} is ${decision}; ${submission.authorEmail} has been told.`);
+    }
+    default:
+      throw new Error(usage);
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
