@@ -9,6 +9,8 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 export interface BenchCloud {
   urls: Record<string, string>;
   startedInMs: number;
+  /** Everything the local cloud printed so far (log lines, REPORT lines). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startBenchCloud(portBase: number): Promise<BenchCloud> {
   return {
     urls,
     startedInMs,
+    output: () => output,
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');
