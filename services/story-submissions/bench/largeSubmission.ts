@@ -53,7 +53,7 @@ try {
           AWS_REGION: 'us-east-1',
           AWS_ACCESS_KEY_ID: 'benchharness',
           AWS_SECRET_ACCESS_KEY: 'x',
-          NODE_OPTIONS: '',
+          NODE_OPTIONS: process.env.HARNESS_NODE_OPTIONS ?? '',
         },
         maxBuffer: 1024 * 1024,
       },
