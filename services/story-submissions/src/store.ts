@@ -8,6 +8,14 @@ import type { Submission, SubmissionState } from './domain/submission';
  */
 export function submissionStore(db: DynamoDBDocumentClient, tableName: string) {
   const stateName = { '#state': 'state' };
+  /** The byState index, one state: the editor's queue. */
+  const inState = (state: SubmissionState) => ({
+    TableName: tableName,
+    IndexName: 'byState',
+    KeyConditionExpression: '#state = :state',
+    ExpressionAttributeNames: stateName,
+    ExpressionAttributeValues: { ':state': state },
+  });
   return {
     /** Takes a message for processing; false when it is a duplicate (another copy made this submission). */
     async claim(id: string, rawKey: string, receivedAt: string): Promise<boolean> {
@@ -40,17 +48,7 @@ export function submissionStore(db: DynamoDBDocumentClient, tableName: string) {
 
     /** The oldest submissions in a state (a Query on byState, never a Scan). */
     async oldest(state: SubmissionState, limit: number): Promise<Submission[]> {
-      const { Items = [] } = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'byState',
-          KeyConditionExpression: '#state = :state',
-          ExpressionAttributeNames: stateName,
-          ExpressionAttributeValues: { ':state': state },
-          ScanIndexForward: true,
-          Limit: limit,
-        }),
-      );
+      const { Items = [] } = await db.send(new QueryCommand({ ...inState(state), ScanIndexForward: true, Limit: limit }));
       return Items as Submission[];
     },
 
@@ -58,17 +56,7 @@ export function submissionStore(db: DynamoDBDocumentClient, tableName: string) {
       let total = 0;
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'byState',
-            KeyConditionExpression: '#state = :state',
-            ExpressionAttributeNames: stateName,
-            ExpressionAttributeValues: { ':state': state },
-            Select: 'COUNT',
-            ExclusiveStartKey,
-          }),
-        );
+        const page = await db.send(new QueryCommand({ ...inState(state), Select: 'COUNT', ExclusiveStartKey }));
         total += page.Count ?? 0;
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
