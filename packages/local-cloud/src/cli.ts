@@ -50,6 +50,7 @@ async function main(): Promise<void> {
           `local cloud ready in ${Math.round(cloud.startedInMs)} ms`,
           `  AWS endpoint   ${urls.endpoint}   (export AWS_ENDPOINT_URL=${urls.endpoint})`,
           `  inbox (SES)    ${urls.inbox}`,
+          ...(urls.smtp ? [`  SMTP (SES in)  ${urls.smtp}`] : []),
           ...Object.entries(urls)
             .filter(([name]) => name.endsWith('.httpApi') || name.endsWith('.graphql'))
             .map(([name, url]) => `  ${name.padEnd(14)} ${url}`),
