@@ -68,6 +68,14 @@ try {
   );
   console.log(`  same harness, streaming (the service): ${streaming.durationMs.toFixed(0)} ms, peak RSS ${streaming.maxRssMb} MB`);
   console.log(`  same harness, buffered baseline:       ${buffered.durationMs.toFixed(0)} ms, peak RSS ${buffered.maxRssMb} MB`);
+  if (process.env.BENCH_VERBOSE)
+    console.log(
+      cloud
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('processSubmission') || line.includes('ses receiving'))
+        .join('\n'),
+    );
   console.log(`  peak memory ratio ${(streaming.maxRssMb / buffered.maxRssMb).toFixed(2)} (target <= 0.6), function peak ${memory} MB (target < 192 MB)\n`);
 } finally {
   await cloud.stop();

@@ -1,6 +1,6 @@
 // The local Lambda runtime inside one worker process: it loads the function's bundle once (the init
 // phase) and then runs invocations one at a time, as a Lambda execution environment does.
-// Plain Node runs this file (type stripping), so it uses erasable TypeScript only and imports nothing local.
+// The local cloud compiles this file to plain JavaScript for the workers, so it imports nothing local.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
