@@ -2,6 +2,7 @@
 import './quietWarnings';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { localAuthorization } from './awsCall';
 import { localUserTokens } from './emulators/cognito';
 import { portsFrom, readState, startLocalCloud } from './index';
 
@@ -33,7 +34,7 @@ async function callEndpoint(service: string, path: string, body: string): Promis
   const { urls } = readState(root, portsFrom(portBase).endpoint);
   return fetch(`${urls.endpoint}${path}`, {
     method: 'POST',
-    headers: { authorization: `AWS4-HMAC-SHA256 Credential=localcli/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0` },
+    headers: { authorization: localAuthorization(service, 'localcli') },
     body,
   });
 }

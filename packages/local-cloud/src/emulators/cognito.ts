@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { callJsonApi } from '../awsCall';
 import { type LocalModule, physicalName, resourcesAcross } from '../context';
 import { proxyTo } from '../endpoint';
 import { ACCOUNT_ID } from '../intrinsics';
@@ -8,19 +9,8 @@ import { spawnGuarded } from './guard';
 import { waitUntil } from './wait';
 
 /** A call to cognito-local's API (the AWS JSON protocol of Cognito user pools). */
-export async function cognitoCall<T = Record<string, unknown>>(url: string, action: string, body: object): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AWSCognitoIdentityProviderService.${action}`,
-      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`Cognito ${action}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : {}) as T;
+export function cognitoCall<T = Record<string, unknown>>(url: string, action: string, body: object): Promise<T> {
+  return callJsonApi<T>(url, `AWSCognitoIdentityProviderService.${action}`, body, { service: 'cognito-idp', jsonVersion: '1.1' });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { callJsonApi } from '../awsCall';
 import { spawnGuarded } from './guard';
 import { waitUntil } from './wait';
 
@@ -37,16 +38,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   try {
     await waitUntil('DynamoDB Local', async () => {
       if (guard.hasExited()) throw new Error(`exited: ${guard.output()}`);
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-amz-json-1.0',
-          'x-amz-target': 'DynamoDB_20120810.ListTables',
-          authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-        },
-        body: '{}',
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      await callJsonApi(url, 'DynamoDB_20120810.ListTables', {}, { service: 'dynamodb' });
     });
   } catch (error) {
     await guard.stop();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { localAuthorization } from '../awsCall';
 import { type CloudContext, type LocalModule, physicalName, resourcesAcross } from '../context';
 import { type AwsRequest, type AwsResponse, proxyTo } from '../endpoint';
 import { ACCOUNT_ID } from '../intrinsics';
@@ -193,7 +194,7 @@ async function emailNotification(context: CloudContext, to: string, notification
     : `${notification.message}\n\n--\nIf you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\n${message.UnsubscribeURL}\n\nPlease do not reply directly to this email. If you have any questions or comments regarding this email, please contact us at https://aws.amazon.com/support`;
   const response = await fetch(`${context.urls.inbox}/v2/email/outbound-emails`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'AWS4-HMAC-SHA256 Credential=sns/20260101/us-east-1/ses/aws4_request' },
+    headers: { 'content-type': 'application/json', authorization: localAuthorization('ses', 'sns') },
     body: JSON.stringify({
       FromEmailAddress: 'AWS Notifications <no-reply@sns.amazonaws.com>',
       Destination: { ToAddresses: [to] },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { localAuthorization } from '../awsCall';
 import type { CloudContext, LocalModule } from '../context';
 import { resourcesAcross } from '../context';
 import { type AwsRequest, type AwsResponse, proxyTo } from '../endpoint';
@@ -50,7 +51,7 @@ export function s3Module(register: (notify: ObjectCreated) => void): LocalModule
         const name = bucket.resolver.ref(bucket.logicalId);
         const created = await fetch(`${fauxqs}/${name}`, {
           method: 'PUT',
-          headers: { authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/s3/aws4_request' },
+          headers: LOCAL_AUTH,
         });
         if (!created.ok && created.status !== 409) throw new Error(`Could not create bucket ${name}: ${created.status} ${await created.text()}`);
         const configurations =
@@ -145,7 +146,7 @@ function s3Event(context: CloudContext, bucket: string, key: string, size: numbe
   };
 }
 
-const LOCAL_AUTH = { authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/s3/aws4_request' };
+const LOCAL_AUTH = { authorization: localAuthorization('s3') };
 const PART_BYTES = 10 * 1024 * 1024;
 
 /**

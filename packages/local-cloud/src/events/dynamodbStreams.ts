@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { callJsonApi } from '../awsCall';
 import { type CloudContext, functionFromTarget, type LocalModule, resourcesAcross } from '../context';
 import type { LocalFunction } from '../lambda/runtime';
 import { passesFilters } from './filterPattern';
@@ -67,19 +68,8 @@ export function dynamoDbStreamsModule(): LocalModule {
 }
 
 /** A DynamoDB Streams API call straight to DynamoDB Local (the poller is AWS's side, not a caller's). */
-async function streams<T>(context: CloudContext, action: string, body: object): Promise<T> {
-  const response = await fetch(context.urls.dynamodb ?? '', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `DynamoDBStreams_20120810.${action}`,
-      authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${action}: ${response.status} ${text}`);
-  return JSON.parse(text) as T;
+function streams<T>(context: CloudContext, action: string, body: object): Promise<T> {
+  return callJsonApi<T>(context.urls.dynamodb ?? '', `DynamoDBStreams_20120810.${action}`, body, { service: 'dynamodb' });
 }
 
 async function pollStream(context: CloudContext, mapping: StreamMapping, stopped: () => boolean): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { localAuthorization } from '../awsCall';
 import { type CloudContext, type LocalModule, physicalName, resourcesAcross } from '../context';
 import { type AwsResponse, awsError } from '../endpoint';
 import { ACCOUNT_ID } from '../intrinsics';
@@ -203,7 +204,7 @@ async function invokeTask(context: CloudContext, machine: LocalStateMachine, res
   const { FunctionName, Payload } = integration ? (input as { FunctionName: string; Payload?: unknown }) : { FunctionName: resource, Payload: input };
   const response = await fetch(`${context.endpoint.url}/2015-03-31/functions/${encodeURIComponent(FunctionName)}/invocations`, {
     method: 'POST',
-    headers: { authorization: `AWS4-HMAC-SHA256 Credential=STATES${machine.name.replace(/[^A-Za-z0-9]/g, '')}/20260101/${context.region}/lambda/aws4_request` },
+    headers: { authorization: localAuthorization('lambda', `STATES${machine.name.replace(/[^A-Za-z0-9]/g, '')}`, context.region) },
     body: JSON.stringify(Payload ?? {}),
   });
   const text = await response.text();
