@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { peakMemoryMb } from '@zero-idle/local-cloud/peakMemory';
 import { simpleParser } from 'mailparser';
 import { parseStoredMessage } from '../src/process';
 
@@ -21,4 +22,4 @@ if (mode === 'streaming') {
     await new Upload({ client: s3, params: { Bucket: bucket, Key: `submissions/${id}/attachments/${index}`, Body: attachment.content } }).done();
   }
 }
-console.log(JSON.stringify({ mode, durationMs: performance.now() - started, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+console.log(JSON.stringify({ mode, durationMs: performance.now() - started, maxRssMb: peakMemoryMb() }));

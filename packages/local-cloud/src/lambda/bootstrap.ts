@@ -1,9 +1,10 @@
 // The local Lambda runtime inside one worker process: it loads the function's bundle once (the init
 // phase) and then runs invocations one at a time, as a Lambda execution environment does.
-// The local cloud compiles this file to plain JavaScript for the workers, so it imports nothing local.
+// The local cloud bundles this file to plain JavaScript for the workers (see runtime.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { peakMemoryMb } from './peakMemory';
 
 interface InvokeMessage {
   type: 'invoke';
@@ -79,7 +80,7 @@ process.on('message', async (message: InvokeMessage) => {
     requestId: message.requestId,
     ...outcome,
     durationMs: performance.now() - started,
-    maxMemoryMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    maxMemoryMb: peakMemoryMb(),
   });
 });
 

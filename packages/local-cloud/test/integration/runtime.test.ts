@@ -47,6 +47,21 @@ describe('LocalFunction', () => {
     expect(reports[1]).not.toContain('Init Duration');
   });
 
+  it("reports the worker's own peak memory, not what the process that forked it held", async () => {
+    // Resident in this process when the worker is forked: getrusage's maxRSS would count it.
+    const held = Buffer.alloc(300 * 1024 * 1024, 1);
+    const fn = localFunction('allocate');
+    const small = await fn.invoke({ mb: 1 });
+    const large = await fn.invoke({ mb: 120 });
+    expect(held.length).toBeGreaterThan(0);
+    expect([small.ok, large.ok]).toEqual([true, true]);
+    const used = lines.filter((line) => line.startsWith('[fixture-allocate] REPORT')).map((line) => Number(/Max Memory Used: (\d+) MB/.exec(line)?.[1]));
+    const [afterSmall = Number.NaN, afterLarge = Number.NaN] = used;
+    expect(used).toHaveLength(2);
+    expect(afterSmall).toBeLessThan(120);
+    expect(afterLarge).toBeGreaterThanOrEqual(afterSmall + 100);
+  });
+
   it('runs concurrent invocations in separate workers, up to its concurrency', async () => {
     const fn = localFunction('slow', 5, 2);
     const started = Date.now();
