@@ -6,9 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { unzipSync } from 'fflate';
-import { startBenchCloud } from '../packages/local-cloud/src/bench';
+import { bundleLikeLambda, startBenchCloud } from '../packages/local-cloud/src/bench';
 import { loadTemplates, resourcesOfType, type ServiceTemplate } from '../packages/local-cloud/src/template';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -67,22 +66,8 @@ function deployedBundle(zipPath: string, handler: string, target: string): strin
 }
 
 /** The same handler with the SDK left external, built with the same options otherwise. */
-async function externalSdkBundle(serviceDir: string, handler: string, target: string): Promise<string> {
-  const source = join(serviceDir, `${handler.slice(0, handler.lastIndexOf('.'))}.ts`);
-  await build({
-    entryPoints: [source],
-    outfile: target,
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*', '@smithy/*'],
-    banner: { js: "import { createRequire as __zeroIdleRequire } from 'node:module'; const require = __zeroIdleRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
-  return target;
+function externalSdkBundle(serviceDir: string, handler: string, target: string): Promise<string> {
+  return bundleLikeLambda(join(serviceDir, `${handler.slice(0, handler.lastIndexOf('.'))}.ts`), target, ['@aws-sdk/*', '@smithy/*']);
 }
 
 async function benchBundles(): Promise<void> {

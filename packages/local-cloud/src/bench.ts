@@ -1,6 +1,7 @@
 // Helpers for benchmarks that need a local cloud of their own (ports apart from dev and tests).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { portsFrom } from './ports';
 import { readState } from './state';
 
@@ -49,4 +50,25 @@ export async function startBenchCloud(portBase: number): Promise<BenchCloud> {
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+}
+
+/**
+ * Builds a TypeScript entry the way serverless.shared.yml builds the functions (one minified ESM
+ * file, AWS SDK included unless `external` says otherwise), so a bench runs what would deploy.
+ */
+export async function bundleLikeLambda(entry: string, outfile: string, external: string[] = []): Promise<string> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    external,
+    banner: { js: "import { createRequire as __zeroIdleRequire } from 'node:module'; const require = __zeroIdleRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return outfile;
 }

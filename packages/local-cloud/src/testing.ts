@@ -85,6 +85,30 @@ export async function useFunctionEnvironment(functionName: string): Promise<void
   Object.assign(process.env, environment, { AWS_ACCESS_KEY_ID: 'jestintegration', AWS_SECRET_ACCESS_KEY: 'local' });
 }
 
+/** A function's invocations so far: started, completed and failed. */
+export async function functionStats(functionName: string): Promise<{ invocations: number; completed: number; errors: number }> {
+  const functions = (await (await fetch(`${testCloud().endpoint}/_local/functions`)).json()) as Array<{
+    name: string;
+    invocations: number;
+    completed: number;
+    errors: number;
+  }>;
+  const fn = functions.find((candidate) => candidate.name === functionName);
+  if (!fn) throw new Error(`No local function ${functionName}`);
+  return fn;
+}
+
+/** Waits until `functionName` has completed at least `count` invocations in all; returns its figures. */
+export async function waitForCompleted(functionName: string, count: number, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await functionStats(functionName);
+    if (stats.completed >= count) return stats;
+    if (Date.now() > deadline) throw new Error(`${functionName} completed ${stats.completed} invocations, not ${count}, within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
 /** AWS API calls per caller and `service:Action`, as the endpoint counted them. */
 export async function apiCalls(): Promise<Record<string, Record<string, number>>> {
   return (await (await fetch(`${testCloud().endpoint}/_local/calls`)).json()) as Record<string, Record<string, number>>;

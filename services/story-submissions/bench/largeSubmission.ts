@@ -3,12 +3,19 @@
 // streaming parse against a baseline that buffers and parses the whole message at once.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startBenchCloud } from '@zero-idle/local-cloud/bench';
+import { bundleLikeLambda, startBenchCloud } from '@zero-idle/local-cloud/bench';
 import nodemailer from 'nodemailer';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
+// The harness runs bundled as a function would be, not under a TypeScript loader (some 30 MB more).
+const harnessFile = await bundleLikeLambda(
+  fileURLToPath(new URL('./harness.ts', import.meta.url)),
+  join(tmpdir(), 'zero-idle-bench', 'story-submissions-harness.mjs'),
+);
 const cloud = await startBenchCloud(64566);
 try {
   const smtp = new URL(cloud.urls.smtp ?? '');
@@ -42,22 +49,18 @@ try {
   const memory = /Max Memory Used: (\d+) MB/.exec(report)?.[1];
 
   const harness = async (mode: string) => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [`${root}/node_modules/tsx/dist/cli.mjs`, 'services/story-submissions/bench/harness.ts', mode, 'story-submissions-dev-mail', rawKey?.[1] ?? ''],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          AWS_ENDPOINT_URL: cloud.urls.endpoint,
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'benchharness',
-          AWS_SECRET_ACCESS_KEY: 'x',
-          NODE_OPTIONS: process.env.HARNESS_NODE_OPTIONS ?? '',
-        },
-        maxBuffer: 1024 * 1024,
+    const { stdout } = await promisify(execFile)(process.execPath, [harnessFile, mode, 'story-submissions-dev-mail', rawKey?.[1] ?? ''], {
+      cwd: root,
+      env: {
+        ...process.env,
+        AWS_ENDPOINT_URL: cloud.urls.endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'benchharness',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        NODE_OPTIONS: process.env.HARNESS_NODE_OPTIONS ?? '',
       },
-    );
+      maxBuffer: 1024 * 1024,
+    });
     return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { durationMs: number; maxRssMb: number };
   };
   const streaming = await harness('streaming');

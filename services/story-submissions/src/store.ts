@@ -25,7 +25,7 @@ export function submissionStore(db: DynamoDBDocumentClient, tableName: string) {
             TableName: tableName,
             Item: { id, state: 'receiving', rawKey, receivedAt },
             // A retry of the same stored copy may take over; another copy of the message may not.
-            ConditionExpression: 'attribute_not_exists(id) OR (#state = :receiving AND rawKey = :rawKey)',
+            ConditionExpression: 'attribute_not_exists(id) OR #state = :receiving OR rawKey = :rawKey',
             ExpressionAttributeNames: stateName,
             ExpressionAttributeValues: { ':receiving': 'receiving', ':rawKey': rawKey },
           }),

@@ -61,8 +61,8 @@ const BOOTSTRAP = (() => {
  */
 export class LocalFunction {
   private readonly workers: Worker[] = [];
-  /** Invocations so far and how many failed, for the local API and cost figures. */
-  readonly stats = { invocations: 0, errors: 0 };
+  /** Invocations started, finished and failed so far, for the local API, tests and cost figures. */
+  readonly stats = { invocations: 0, completed: 0, errors: 0 };
   private readonly waiting: Array<() => void> = [];
   private stopped = false;
 
@@ -81,6 +81,7 @@ export class LocalFunction {
       if (!result.ok) this.stats.errors += 1;
       return result;
     } finally {
+      this.stats.completed += 1;
       worker.busy = false;
       this.waiting.shift()?.();
     }

@@ -5,9 +5,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { emailsTo, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { emailsTo, functionStats, waitForCompleted, waitForEmails } from '@zero-idle/local-cloud/testing';
 import { submissionId } from '../../src/domain/submission';
-import { EDITOR, editor, INBOX, mailer, objectBytes, objectExists, waitForSubmission } from '../support/mail';
+import { EDITOR, editor, INBOX, listKeys, mailer, objectBytes, objectExists, PROCESS, waitForSubmission } from '../support/mail';
 
 const author = () => `author-${randomBytes(4).toString('hex')}@example.com`;
 const messageId = () => `<${randomBytes(8).toString('hex')}@example.com>`;
@@ -74,6 +74,23 @@ describe('story-submissions end to end', () => {
     await waitForSubmission(submissionId(id, ''));
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await emailsTo(from)).toHaveLength(1);
+  });
+
+  it('makes one submission, one confirmation and one editor notification from five copies delivered at once', async () => {
+    const from = author();
+    const id = messageId();
+    const subject = `Five times told ${randomBytes(3).toString('hex')}`;
+    const message = { from, to: INBOX, subject, messageId: id, text: 'Attached.', attachments: [{ filename: 'five.docx', content: docx(2048) }] };
+    const before = await functionStats(PROCESS);
+    // Five stored copies, five notifications: the function's instances race for one claim.
+    await Promise.all(Array.from({ length: 5 }, () => mailer().sendMail(message)));
+    const after = await waitForCompleted(PROCESS, before.completed + 5);
+    expect(after.errors).toBe(before.errors);
+    const submission = await waitForSubmission(submissionId(id, ''));
+    expect(submission?.state).toBe('unread');
+    expect(await emailsTo(from)).toHaveLength(1);
+    expect((await emailsTo(EDITOR)).filter((email) => email.subject.includes(subject))).toHaveLength(1);
+    expect((await listKeys(`submissions/${submission?.id}/`)).sort()).toEqual(submission?.parts?.map((part) => part.key).sort());
   });
 
   it('stores an attachment with a hostile name under a safe key', async () => {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient } from '@zero-idle/core';
 import { TEST_PORT_BASE, testCloud } from '@zero-idle/local-cloud/testing';
 import nodemailer from 'nodemailer';
@@ -11,6 +11,7 @@ import { submissionStore } from '../../src/store';
 export const INBOX = 'submissions@stories.example.com';
 export const EDITOR = 'editor@stories.example.com';
 export const BUCKET = 'story-submissions-dev-mail';
+export const PROCESS = 'story-submissions-dev-processSubmission';
 export const store = submissionStore(createDocumentClient(), 'story-submissions-dev');
 export const s3 = () => new S3Client({ forcePathStyle: true });
 
@@ -32,6 +33,11 @@ export async function waitForSubmission(id: string, done: (submission: Submissio
 export async function objectBytes(key: string): Promise<Buffer> {
   const { Body } = await s3().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
   return Buffer.from(await (Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+}
+
+export async function listKeys(prefix: string): Promise<string[]> {
+  const { Contents = [] } = await s3().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
+  return Contents.map((object) => object.Key ?? '');
 }
 
 export async function objectExists(key: string): Promise<boolean> {
