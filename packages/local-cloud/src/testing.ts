@@ -85,6 +85,16 @@ export async function useFunctionEnvironment(functionName: string): Promise<void
   Object.assign(process.env, environment, { AWS_ACCESS_KEY_ID: 'jestintegration', AWS_SECRET_ACCESS_KEY: 'local' });
 }
 
+/** Probes until `done` holds or the time is up; returns the last value either way, for the test to assert on. */
+export async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await sleep(100);
+  }
+}
+
 /** A function's invocations so far: started, completed and failed. */
 export async function functionStats(functionName: string): Promise<{ invocations: number; completed: number; errors: number }> {
   const functions = (await (await fetch(`${testCloud().endpoint}/_local/functions`)).json()) as Array<{

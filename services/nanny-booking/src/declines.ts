@@ -3,15 +3,20 @@ import type { Job } from './domain/rules';
 import type { BookingStore } from './store';
 
 /**
- * After a booking: every other pending application of the job goes to the declines queue, ten per
- * SendMessageBatch call (the seed sent one message per application, one after another).
+ * After a booking: every application of the job still PENDING goes to the declines queue, ten per
+ * SendMessageBatch call (the seed sent one message per application, one after another). Run again
+ * after a failure, it queues only what is still pending.
  */
-export async function queueDeclines(deps: { sqs: SQSClient; queueUrl: string; store: BookingStore }, job: Job, accepted: string): Promise<number> {
+export async function queueDeclines(
+  deps: { sqs: SQSClient; queueUrl: string; store: BookingStore },
+  job: Pick<Job, 'id' | 'title'>,
+  accepted: string,
+): Promise<number> {
   let count = 0;
   let nextToken: string | undefined;
   do {
-    const page = await deps.store.applicationsOfJob(job.id, 100, nextToken);
-    const others = page.items.filter((application) => application.nanny !== accepted && application.status === 'PENDING');
+    const page = await deps.store.pendingApplicationsOfJob(job.id, 100, nextToken);
+    const others = page.items.filter((application) => application.nanny !== accepted);
     const batches: Promise<void>[] = [];
     for (let start = 0; start < others.length; start += 10) {
       const entries = others.slice(start, start + 10).map((application, index) => ({
@@ -25,7 +30,7 @@ export async function queueDeclines(deps: { sqs: SQSClient; queueUrl: string; st
       );
       count += entries.length;
     }
-    // The batches of a page go out together; a failed one fails the booking call, so nothing is lost silently.
+    // The batches of a page go out together; a failed one fails the stream record, which is retried.
     await Promise.all(batches);
     nextToken = page.nextToken;
   } while (nextToken);

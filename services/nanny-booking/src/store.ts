@@ -1,5 +1,14 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { explainTransactionFailure, isConditionFailed } from '@zero-idle/core';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { conditionFailedItem, explainTransactionFailure, isConditionFailed } from '@zero-idle/core';
 import { geohash } from './domain/geo';
 import { type Application, type Caller, GraphQLError, type Job, type JobStatus, type Review, type User } from './domain/rules';
 
@@ -64,6 +73,27 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
     async getUser(username: string): Promise<User | undefined> {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.user(username) }));
       return Item ? strip<User>(Item) : undefined;
+    },
+
+    /** Several users in one BatchGetItem per 100 (the unprocessed keys asked again); missing ones are left out. */
+    async getUsers(usernames: string[]): Promise<Map<string, User>> {
+      const found = new Map<string, User>();
+      const unique = [...new Set(usernames)];
+      for (let start = 0; start < unique.length; start += 100) {
+        let keysLeft: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((username) => keys.user(username));
+        for (let attempt = 0; keysLeft?.length; attempt += 1) {
+          if (attempt === 5) throw new Error(`DynamoDB left ${keysLeft.length} user reads unprocessed five times`);
+          if (attempt) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+          const answer: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keysLeft } } }));
+          const { Responses, UnprocessedKeys } = answer;
+          for (const item of Responses?.[tableName] ?? []) {
+            const user = strip<User>(item);
+            found.set(user.username, user);
+          }
+          keysLeft = UnprocessedKeys?.[tableName]?.Keys;
+        }
+      }
+      return found;
     },
 
     /** The profile and its email guard in one transaction: usernames and emails are each unique. */
@@ -150,6 +180,39 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
         limit,
         nextToken,
       ),
+
+    /** A job's PENDING applications, read consistently: after a booking, every one still to decline. */
+    pendingApplicationsOfJob: (jobId: string, limit: number, nextToken?: string | null) =>
+      page<Application>(
+        {
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :app)',
+          FilterExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':app': 'APP#', ':pending': 'PENDING' },
+          ConsistentRead: true,
+        },
+        limit,
+        nextToken,
+      ),
+
+    async countApplications(jobId: string): Promise<number> {
+      let total = 0;
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const found = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :app)',
+            ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':app': 'APP#' },
+            Select: 'COUNT',
+            ExclusiveStartKey,
+          }),
+        );
+        total += found.Count ?? 0;
+        ExclusiveStartKey = found.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return total;
+    },
 
     applicationsOfNanny: (nanny: string, limit: number, nextToken?: string | null) =>
       page<Application>(
@@ -337,22 +400,67 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
       page<Review>({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `REVIEWS#${subject}` }, ScanIndexForward: false }, limit),
 
     /** PENDING -> DECLINED; false when it was not pending any more (a redelivered message changes nothing). */
-    async decline(jobId: string, nanny: string): Promise<boolean> {
+    /**
+     * Claims the one email about an application (booked or declined): 'claimed', or 'sent' when it
+     * went out already, or 'sending' while another invocation sends it (a claim older than
+     * `staleMs` is taken over: that invocation died).
+     */
+    async claimApplicantEmail(jobId: string, nanny: string, now: number, staleMs: number): Promise<'claimed' | 'sent' | 'sending'> {
       try {
         await db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.application(jobId, nanny),
-            UpdateExpression: 'SET #status = :declined',
-            ConditionExpression: '#status = :pending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':declined': 'DECLINED', ':pending': 'PENDING' },
+            UpdateExpression: 'SET mail = :sending, mailAt = :now',
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(mail) OR (mail = :sending AND mailAt < :stale))',
+            ExpressionAttributeValues: { ':sending': 'SENDING', ':now': now, ':stale': now - staleMs },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
-        return true;
+        return 'claimed';
       } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
+        if (!isConditionFailed(error)) throw error;
+        const current = conditionFailedItem(error);
+        if (!current) throw new Error(`No application of ${nanny} for job ${jobId}`);
+        return current.mail === 'SENT' ? 'sent' : 'sending';
+      }
+    },
+
+    /** SENT after the send; RELEASED gives the claim back (SES refused it), so a retry sends. */
+    async finishApplicantEmail(jobId: string, nanny: string, outcome: 'SENT' | 'RELEASED', now: number): Promise<void> {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.application(jobId, nanny),
+          UpdateExpression: outcome === 'SENT' ? 'SET mail = :sent, mailAt = :now' : 'REMOVE mail, mailAt',
+          ConditionExpression: 'mail = :sending',
+          ExpressionAttributeValues: outcome === 'SENT' ? { ':sent': 'SENT', ':now': now, ':sending': 'SENDING' } : { ':sending': 'SENDING' },
+        }),
+      );
+    },
+
+    /**
+     * PENDING -> DECLINED, claiming the nanny's email in the same write (see claimApplicantEmail).
+     * Returns the application's status afterwards (undefined: there is no such application) and
+     * whether this call declined it, and so holds the email claim.
+     */
+    async declineClaimingEmail(jobId: string, nanny: string, now: number): Promise<{ status?: Application['status']; claimed: boolean }> {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.application(jobId, nanny),
+            UpdateExpression: 'SET #status = :declined, mail = :sending, mailAt = :now',
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':declined': 'DECLINED', ':pending': 'PENDING', ':sending': 'SENDING', ':now': now },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { status: 'DECLINED', claimed: true };
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+        return { status: conditionFailedItem(error)?.status as Application['status'] | undefined, claimed: false };
       }
     },
   };

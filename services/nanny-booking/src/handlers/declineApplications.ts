@@ -1,31 +1,35 @@
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
-import { createHandler, parse, sendEmail } from '@zero-idle/core';
+import { createHandler, parse } from '@zero-idle/core';
 import * as z from 'zod/mini';
-import { sender, sesClient, store } from '../dependencies';
+import { emailApplicantOnce } from '../applicantEmail';
+import { store } from '../dependencies';
 import { declinedEmail } from '../domain/emails';
+import type { User } from '../domain/rules';
 
-const ses = sesClient();
 const decline = z.object({ jobId: z.string().check(z.minLength(1)), nanny: z.string().check(z.minLength(1)), title: z.string() });
 const sqsEvent = z.object({ Records: z.array(z.object({ messageId: z.string(), body: z.string() })) });
 
-async function declineOne(body: string): Promise<'declined' | 'unchanged'> {
+type Decline = z.infer<typeof decline>;
+
+/** A queue message as a decline, or the reason it is not one (that record fails; nothing else does). */
+function readMessage(body: string): Decline | Error {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
-    throw new Error(`Not a decline message (not JSON): ${body.slice(0, 200)}`);
+    return new Error(`Not a decline message (not JSON): ${body.slice(0, 200)}`);
   }
   const message = parse(decline, value);
-  if (!message.ok) throw new Error(`Not a decline message: ${message.problems}`);
-  const { jobId, nanny, title } = message.value;
-  // The conditional write makes a redelivered message a no-op, and the email go out once.
-  if (!(await store.decline(jobId, nanny))) return 'unchanged';
-  const user = await store.getUser(nanny);
-  if (user) {
-    const result = await sendEmail(ses, { from: sender, to: [user.email], ...declinedEmail({ name: user.name, title }) });
-    if (!result.ok) throw new Error(`Declined ${nanny} for ${jobId}, but the email failed: ${result.error.message}`);
-  }
-  return 'declined';
+  return message.ok ? message.value : new Error(`Not a decline message: ${message.problems}`);
+}
+
+async function declineOne({ jobId, nanny, title }: Decline, recipient: User | undefined): Promise<'declined' | 'unchanged'> {
+  // Conditional writes: a redelivered message declines nothing twice, and the email goes out once;
+  // a message whose decline stuck but whose email failed sends the email on its next receive.
+  const { status, claimed } = await store.declineClaimingEmail(jobId, nanny, Date.now());
+  if (status !== 'DECLINED') return 'unchanged';
+  const mailed = await emailApplicantOnce({ jobId, nanny }, recipient, (user) => declinedEmail({ name: user.name, title }), claimed);
+  return mailed === 'sent' ? 'declined' : 'unchanged';
 }
 
 /**
@@ -33,7 +37,12 @@ async function declineOne(body: string): Promise<'declined' | 'unchanged'> {
  * (partial batch response), comes back after the visibility timeout, and goes to the DLQ after 5 receives.
  */
 export const handler = createHandler({ event: sqsEvent }, async (event, { log }) => {
-  const results = await Promise.allSettled(event.Records.map((record) => declineOne(record.body)));
+  const messages = event.Records.map((record) => readMessage(record.body));
+  // The batch's nannies in one BatchGetItem rather than a GetItem per message.
+  const recipients = await store.getUsers(messages.flatMap((message) => (message instanceof Error ? [] : [message.nanny])));
+  const results = await Promise.allSettled(
+    messages.map((message) => (message instanceof Error ? Promise.reject(message) : declineOne(message, recipients.get(message.nanny)))),
+  );
   log({
     records: results.length,
     declined: results.filter((r) => r.status === 'fulfilled' && r.value === 'declined').length,

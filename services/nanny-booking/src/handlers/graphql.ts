@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createHandler, parse, type Schema, sendEmail } from '@zero-idle/core';
+import { createHandler, parse, type Schema } from '@zero-idle/core';
 import * as z from 'zod/mini';
-import { queueDeclines } from '../declines';
-import { required, sender, sesClient, sqsClient, store } from '../dependencies';
-import { acceptedEmail } from '../domain/emails';
+import { store } from '../dependencies';
 import { cellsAround, distanceKm } from '../domain/geo';
 import {
   type Caller,
@@ -22,10 +20,6 @@ import {
   type User,
   updateUserInput,
 } from '../domain/rules';
-
-const queueUrl = required('DECLINES_QUEUE_URL');
-const ses = sesClient();
-const sqs = sqsClient();
 
 /** AppSync's direct Lambda resolver event (only what the resolvers read). */
 const appSyncEvent = z.object({
@@ -197,17 +191,10 @@ const resolvers: Record<string, Resolver> = {
     if (!job) throw new GraphQLError('NotFound', `No job ${jobId}`);
     if (job.parent !== caller.username) throw new GraphQLError('Unauthorized', 'Only the parent who posted the job books for it');
     const booking = await store.book(job, nanny, caller);
-    const declining = await queueDeclines({ sqs, queueUrl, store }, booking.job, nanny);
-    const accepted = await store.getUser(nanny);
-    if (accepted) {
-      const result = await sendEmail(ses, {
-        from: sender,
-        to: [accepted.email],
-        ...acceptedEmail({ name: accepted.name, title: job.title, startsAt: job.startsAt }),
-      });
-      if (!result.ok) throw new Error(`Booked, but the email to ${nanny} failed: ${result.error.message}`);
-    }
-    return { ...booking, declining };
+    // The declines and the booked nanny's email follow from the job's OPEN -> CLOSED change on the
+    // table's stream (afterBooking): committed with the booking, retried until done, never lost.
+    // Applications stop at the booking (applyToJob checks the job is OPEN), so the count is exact.
+    return { ...booking, declining: (await store.countApplications(job.id)) - 1 };
   },
 };
 

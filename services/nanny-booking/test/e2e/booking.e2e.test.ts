@@ -1,17 +1,8 @@
 // As parents and nannies use it, through GraphQL with real Cognito tokens: post, apply, book; the
 // others are declined through the queue, and everyone gets the right email.
 import { describe, expect, it } from '@jest/globals';
-import { waitForEmails } from '@zero-idle/local-cloud/testing';
+import { until, waitForEmails } from '@zero-idle/local-cloud/testing';
 import { applicationsOf, apply, graphql, member, postJob } from '../support/people';
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('nanny-booking end to end', () => {
   it('books one nanny, declines the others, and emails all three', async () => {

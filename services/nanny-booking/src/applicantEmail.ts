@@ -1,0 +1,38 @@
+import { type ComposedEmail, sendEmail } from '@zero-idle/core';
+import { sender, sesClient, store } from './dependencies';
+import type { User } from './domain/rules';
+
+const ses = sesClient();
+/** Longer than any function that sends applicant emails can run (afterBooking: 30 s). */
+const STALE_CLAIM_MS = 60_000;
+
+/**
+ * The one email to an applicant about their application (booked, or not chosen): claimed on the
+ * application item before sending (or by the caller, in the write that declined it), marked sent
+ * after, given back when SES refuses it. A duplicate delivery sends nothing. A claim another invocation holds is an error, so the message or stream
+ * record comes back later instead of being acknowledged without its email.
+ */
+export async function emailApplicantOnce(
+  application: { jobId: string; nanny: string },
+  recipient: User | undefined,
+  compose: (user: User) => ComposedEmail,
+  claimedAlready = false,
+): Promise<'sent' | 'already sent' | 'no user'> {
+  const { jobId, nanny } = application;
+  if (!claimedAlready) {
+    const claim = await store.claimApplicantEmail(jobId, nanny, Date.now(), STALE_CLAIM_MS);
+    if (claim === 'sent') return 'already sent';
+    if (claim === 'sending') throw new Error(`The email to ${nanny} about job ${jobId} is being sent by another invocation`);
+  }
+  if (!recipient) {
+    await store.finishApplicantEmail(jobId, nanny, 'RELEASED', Date.now());
+    return 'no user';
+  }
+  const result = await sendEmail(ses, { from: sender, to: [recipient.email], ...compose(recipient) });
+  if (!result.ok) {
+    await store.finishApplicantEmail(jobId, nanny, 'RELEASED', Date.now());
+    throw new Error(`The email to ${nanny} about job ${jobId} failed: ${result.error.message}`);
+  }
+  await store.finishApplicantEmail(jobId, nanny, 'SENT', Date.now());
+  return 'sent';
+}

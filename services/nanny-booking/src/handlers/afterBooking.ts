@@ -1,0 +1,55 @@
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { createHandler, parse } from '@zero-idle/core';
+import * as z from 'zod/mini';
+import { emailApplicantOnce } from '../applicantEmail';
+import { queueDeclines } from '../declines';
+import { required, sqsClient, store } from '../dependencies';
+import { acceptedEmail } from '../domain/emails';
+
+const queueUrl = required('DECLINES_QUEUE_URL');
+const sqs = sqsClient();
+
+const streamEvent = z.object({
+  Records: z.array(z.object({ dynamodb: z.object({ SequenceNumber: z.string(), NewImage: z.optional(z.record(z.string(), z.unknown())) }) })),
+});
+const bookedJob = z.object({ id: z.string(), title: z.string(), startsAt: z.string(), bookedNanny: z.string() });
+
+/** What follows one booking: the others' applications to the declines queue, and the booked nanny's email. */
+async function afterBooking(image: unknown): Promise<{ job: string; declining: number; bookedEmail: string }> {
+  const job = parse(bookedJob, unmarshall((image ?? {}) as Parameters<typeof unmarshall>[0]));
+  if (!job.ok) throw new Error(`Not a booked job: ${job.problems}`);
+  const { id, title, startsAt, bookedNanny } = job.value;
+  // Both are attempted; either failing fails the record, and the retry repeats only what is not done.
+  const [declining, bookedEmail] = await Promise.allSettled([
+    queueDeclines({ sqs, queueUrl, store }, { id, title }, bookedNanny),
+    store
+      .getUser(bookedNanny)
+      .then((user) => emailApplicantOnce({ jobId: id, nanny: bookedNanny }, user, (to) => acceptedEmail({ name: to.name, title, startsAt }))),
+  ]);
+  const errors = [declining, bookedEmail].filter((result) => result.status === 'rejected').map((result) => (result.reason as Error).message);
+  if (errors.length) throw new Error(errors.join('; '));
+  return {
+    job: id,
+    declining: declining.status === 'fulfilled' ? declining.value : 0,
+    bookedEmail: bookedEmail.status === 'fulfilled' ? bookedEmail.value : '',
+  };
+}
+
+/**
+ * Jobs that went OPEN -> CLOSED, from the table's stream (the event source mapping filters them):
+ * the booking's follow-ups run here rather than in the bookNanny call, so they are retried with the
+ * record until they succeed. A failed record is reported so Lambda retries from it.
+ */
+export const handler = createHandler({ event: streamEvent }, async (event, { log }) => {
+  const done: Array<Awaited<ReturnType<typeof afterBooking>>> = [];
+  const failed: Array<{ record: string; error: string }> = [];
+  for (const record of event.Records) {
+    try {
+      done.push(await afterBooking(record.dynamodb.NewImage));
+    } catch (error) {
+      failed.push({ record: record.dynamodb.SequenceNumber, error: (error as Error).message });
+    }
+  }
+  log({ done, failed });
+  return { batchItemFailures: failed.map(({ record }) => ({ itemIdentifier: record })) };
+});

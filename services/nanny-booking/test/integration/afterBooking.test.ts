@@ -1,0 +1,111 @@
+// What follows a booking, from the table's stream: the others' declines queued and the booked nanny
+// emailed, each exactly once, through failures of SQS and SES that would otherwise lose them.
+import { describe, expect, it } from '@jest/globals';
+import { createDocumentClient } from '@zero-idle/core';
+import { emailsTo, injectFault, pendingFaults, until, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { bookingStore } from '../../src/store';
+import { applicationsOf, apply, graphql, member, type Person, postJob } from '../support/people';
+
+const store = bookingStore(createDocumentClient(), 'nanny-booking-dev');
+const BOOKED = (title: string) => `You are booked: ${title}`;
+const NOT_CHOSEN = (title: string) => `Your application was not chosen: ${title}`;
+
+/** A parent's job with three applicants; returns them after booking the first. */
+async function bookFirstOfThree(title: string, beforeBooking: (jobId: string, nannies: Person[]) => Promise<void>) {
+  const parent = await member('parent', 'parent');
+  const nannies = await Promise.all([member('ann', 'nanny'), member('bea', 'nanny'), member('cat', 'nanny')]);
+  const jobId = await postJob(parent, title);
+  for (const nanny of nannies) await apply(nanny, jobId);
+  await beforeBooking(jobId, nannies);
+  const booked = await graphql<{ bookNanny: { declining: number } }>(
+    parent.token,
+    'mutation($jobId: ID!, $nanny: ID!) { bookNanny(jobId: $jobId, nanny: $nanny) { declining } }',
+    { jobId, nanny: nannies[0]?.username },
+  );
+  expect(booked.errors).toBeUndefined();
+  expect(booked.data?.bookNanny.declining).toBe(2);
+  const statuses = await until(
+    () => applicationsOf(parent, jobId),
+    (items) => items.filter((item) => item.status === 'DECLINED').length === 2,
+    30_000,
+  );
+  return { jobId, nannies, statuses };
+}
+
+describe('afterBooking', () => {
+  it('queues the declines again after SendMessageBatch failed: nobody stays PENDING', async () => {
+    const title = 'Retry the queue';
+    const { jobId, nannies, statuses } = await bookFirstOfThree(title, async (jobId) => {
+      // Three 500s use up the SDK's three attempts of one call: the stream record fails and comes back.
+      await injectFault({ service: 'sqs', action: 'SendMessageBatch', match: jobId, count: 3, status: 500, code: 'InternalError', message: 'SQS hiccup' });
+    });
+    expect(statuses.map((item) => item.status).sort()).toEqual(['ACCEPTED', 'DECLINED', 'DECLINED']);
+    expect(await pendingFaults(jobId)).toEqual([]);
+    const [chosen, ...others] = nannies;
+    expect((await waitForEmails(chosen?.email ?? '')).map((email) => email.subject)).toEqual([BOOKED(title)]);
+    for (const nanny of others) expect((await waitForEmails(nanny.email)).map((email) => email.subject)).toEqual([NOT_CHOSEN(title)]);
+  }, 45_000);
+
+  it("sends the booked nanny's email on the record's retry after SES refused it, once", async () => {
+    const title = 'Retry the booked email';
+    const { nannies } = await bookFirstOfThree(title, async (_jobId, applicants) => {
+      await injectFault({
+        service: 'ses',
+        action: 'SendEmail',
+        match: applicants[0]?.email,
+        count: 1,
+        status: 400,
+        code: 'MessageRejected',
+        message: 'Not now',
+      });
+    });
+    const chosen = nannies[0];
+    expect((await waitForEmails(chosen?.email ?? '', 1, 20_000)).map((email) => email.subject)).toEqual([BOOKED(title)]);
+    expect(await pendingFaults(chosen?.email ?? '')).toEqual([]);
+    // Nothing more comes: the claim says SENT.
+    expect(await waitForEmails(chosen?.email ?? '', 2, 1_500)).toHaveLength(1);
+  }, 45_000);
+
+  it("sends a declined nanny's email on the message's next receive after SES refused it, once", async () => {
+    const title = 'Retry the decline email';
+    const { nannies } = await bookFirstOfThree(title, async (_jobId, applicants) => {
+      await injectFault({
+        service: 'ses',
+        action: 'SendEmail',
+        match: applicants[1]?.email,
+        count: 1,
+        status: 400,
+        code: 'MessageRejected',
+        message: 'Not now',
+      });
+    });
+    const refused = nannies[1];
+    // The decline stuck the first time; the email comes with the redelivery (visibility timeout 6 s).
+    expect((await waitForEmails(refused?.email ?? '', 1, 20_000)).map((email) => email.subject)).toEqual([NOT_CHOSEN(title)]);
+    expect(await waitForEmails(refused?.email ?? '', 2, 1_500)).toHaveLength(1);
+    expect(await emailsTo(nannies[2]?.email ?? '')).toHaveLength(1);
+  }, 45_000);
+});
+
+describe('the applicant email claim', () => {
+  it('lets exactly one of ten racing senders claim it, and nobody once it is sent', async () => {
+    const parent = await member('parent', 'parent');
+    const nanny = await member('ann', 'nanny');
+    const jobId = await postJob(parent, 'Claim race');
+    await apply(nanny, jobId);
+    const now = Date.now();
+    const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimApplicantEmail(jobId, nanny.username, now, 60_000)));
+    expect(claims.filter((claim) => claim === 'claimed')).toHaveLength(1);
+    expect(claims.filter((claim) => claim === 'sending')).toHaveLength(9);
+    // A claim older than the stale limit is taken over (its sender died); a failed send gives it back.
+    expect(await store.claimApplicantEmail(jobId, nanny.username, now + 61_000, 60_000)).toBe('claimed');
+    await store.finishApplicantEmail(jobId, nanny.username, 'RELEASED', now);
+    expect(await store.claimApplicantEmail(jobId, nanny.username, now, 60_000)).toBe('claimed');
+    await store.finishApplicantEmail(jobId, nanny.username, 'SENT', now);
+    expect(await store.claimApplicantEmail(jobId, nanny.username, now + 3_600_000, 60_000)).toBe('sent');
+  });
+
+  it('refuses a claim for an application that does not exist', async () => {
+    await expect(store.claimApplicantEmail('no-such-job', 'nobody', Date.now(), 60_000)).rejects.toThrow('No application of nobody for job no-such-job');
+  });
+});
