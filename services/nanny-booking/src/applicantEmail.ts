@@ -8,11 +8,13 @@ const STALE_CLAIM_MS = 60_000;
 
 /**
  * The one email to an applicant about their application (booked, or not chosen): claimed on the
- * application item before sending (or by the caller, in the write that declined it), marked sent
- * after, given back when SES refuses it. A duplicate delivery sends nothing. A claim another invocation holds is an error, so the message or stream
- * record comes back later instead of being acknowledged without its email.
+ * application item before sending (or by the caller, in the write that declined it), marked SENT
+ * after, given back when SES refuses it. A duplicate delivery sends nothing. A claim another
+ * invocation holds is an error, so the message or stream record comes back later instead of being
+ * acknowledged without its email. 'sent' leaves the claim to be marked SENT by the caller
+ * (markApplicantEmailsSent), so a queue batch marks all of its emails in one call.
  */
-export async function emailApplicantOnce(
+export async function sendApplicantEmail(
   application: { jobId: string; nanny: string },
   recipient: User | undefined,
   compose: (user: User) => ComposedEmail,
@@ -25,14 +27,20 @@ export async function emailApplicantOnce(
     if (claim === 'sending') throw new Error(`The email to ${nanny} about job ${jobId} is being sent by another invocation`);
   }
   if (!recipient) {
-    await store.finishApplicantEmail(jobId, nanny, 'RELEASED', Date.now());
+    await store.releaseApplicantEmail(jobId, nanny);
     return 'no user';
   }
   const result = await sendEmail(ses, { from: sender, to: [recipient.email], ...compose(recipient) });
   if (!result.ok) {
-    await store.finishApplicantEmail(jobId, nanny, 'RELEASED', Date.now());
+    await store.releaseApplicantEmail(jobId, nanny);
     throw new Error(`The email to ${nanny} about job ${jobId} failed: ${result.error.message}`);
   }
-  await store.finishApplicantEmail(jobId, nanny, 'SENT', Date.now());
   return 'sent';
+}
+
+/** sendApplicantEmail for one application, marked SENT at once. */
+export async function emailApplicantOnce(...args: Parameters<typeof sendApplicantEmail>): ReturnType<typeof sendApplicantEmail> {
+  const outcome = await sendApplicantEmail(...args);
+  if (outcome === 'sent') await store.markApplicantEmailsSent([args[0]], Date.now());
+  return outcome;
 }

@@ -426,17 +426,36 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
       }
     },
 
-    /** SENT after the send; RELEASED gives the claim back (SES refused it), so a retry sends. */
-    async finishApplicantEmail(jobId: string, nanny: string, outcome: 'SENT' | 'RELEASED', now: number): Promise<void> {
+    /** Gives a claim back (SES refused the email, or there is nobody to send it to), so a retry sends. */
+    async releaseApplicantEmail(jobId: string, nanny: string): Promise<void> {
       await db.send(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.application(jobId, nanny),
-          UpdateExpression: outcome === 'SENT' ? 'SET mail = :sent, mailAt = :now' : 'REMOVE mail, mailAt',
+          UpdateExpression: 'REMOVE mail, mailAt',
           ConditionExpression: 'mail = :sending',
-          ExpressionAttributeValues: outcome === 'SENT' ? { ':sent': 'SENT', ':now': now, ':sending': 'SENDING' } : { ':sending': 'SENDING' },
+          ExpressionAttributeValues: { ':sending': 'SENDING' },
         }),
       );
+    },
+
+    /** SENT for claimed emails that went out: one transaction per 100 (a queue batch takes one), each conditional on its claim. */
+    async markApplicantEmailsSent(applications: Array<{ jobId: string; nanny: string }>, now: number): Promise<void> {
+      for (let start = 0; start < applications.length; start += 100) {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: applications.slice(start, start + 100).map(({ jobId, nanny }) => ({
+              Update: {
+                TableName: tableName,
+                Key: keys.application(jobId, nanny),
+                UpdateExpression: 'SET mail = :sent, mailAt = :now',
+                ConditionExpression: 'mail = :sending',
+                ExpressionAttributeValues: { ':sent': 'SENT', ':now': now, ':sending': 'SENDING' },
+              },
+            })),
+          }),
+        );
+      }
     },
 
     /**
@@ -450,10 +469,16 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
           new UpdateCommand({
             TableName: tableName,
             Key: keys.application(jobId, nanny),
-            UpdateExpression: 'SET #status = :declined, mail = :sending, mailAt = :now',
+            UpdateExpression: 'SET #status = :declined, declinedAt = :at, mail = :sending, mailAt = :now',
             ConditionExpression: '#status = :pending',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':declined': 'DECLINED', ':pending': 'PENDING', ':sending': 'SENDING', ':now': now },
+            ExpressionAttributeValues: {
+              ':declined': 'DECLINED',
+              ':at': new Date(now).toISOString(),
+              ':pending': 'PENDING',
+              ':sending': 'SENDING',
+              ':now': now,
+            },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );

@@ -44,6 +44,7 @@ export interface Application {
   nanny: string;
   status: ApplicationStatus;
   appliedAt: string;
+  declinedAt?: string;
 }
 
 /** Who is calling, from the verified token only (never from arguments). */

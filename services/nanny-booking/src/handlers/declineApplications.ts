@@ -1,7 +1,7 @@
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import { createHandler, parse } from '@zero-idle/core';
 import * as z from 'zod/mini';
-import { emailApplicantOnce } from '../applicantEmail';
+import { sendApplicantEmail } from '../applicantEmail';
 import { store } from '../dependencies';
 import { declinedEmail } from '../domain/emails';
 import type { User } from '../domain/rules';
@@ -23,13 +23,33 @@ function readMessage(body: string): Decline | Error {
   return message.ok ? message.value : new Error(`Not a decline message: ${message.problems}`);
 }
 
-async function declineOne({ jobId, nanny, title }: Decline, recipient: User | undefined): Promise<'declined' | 'unchanged'> {
+async function declineOne({ jobId, nanny, title }: Decline, recipient: User | undefined): Promise<'sent' | 'already sent' | 'no user' | 'unchanged'> {
   // Conditional writes: a redelivered message declines nothing twice, and the email goes out once;
   // a message whose decline stuck but whose email failed sends the email on its next receive.
   const { status, claimed } = await store.declineClaimingEmail(jobId, nanny, Date.now());
   if (status !== 'DECLINED') return 'unchanged';
-  const mailed = await emailApplicantOnce({ jobId, nanny }, recipient, (user) => declinedEmail({ name: user.name, title }), claimed);
-  return mailed === 'sent' ? 'declined' : 'unchanged';
+  return sendApplicantEmail({ jobId, nanny }, recipient, (user) => declinedEmail({ name: user.name, title }), claimed);
+}
+
+/** Marks the batch's sent emails SENT in one call; if that fails, each alone, and a message whose mark fails is retried. */
+async function markSent(messages: Array<Decline | Error>, results: PromiseSettledResult<string>[]): Promise<void> {
+  const sent = results.flatMap((result, index) => {
+    const message = messages[index];
+    return result.status === 'fulfilled' && result.value === 'sent' && message && !(message instanceof Error) ? [{ index, message }] : [];
+  });
+  if (!sent.length) return;
+  try {
+    await store.markApplicantEmailsSent(
+      sent.map(({ message }) => message),
+      Date.now(),
+    );
+  } catch {
+    for (const { index, message } of sent) {
+      await store.markApplicantEmailsSent([message], Date.now()).catch((error: Error) => {
+        results[index] = { status: 'rejected', reason: new Error(`Sent the email to ${message.nanny}, but could not mark it: ${error.message}`) };
+      });
+    }
+  }
 }
 
 /**
@@ -40,12 +60,13 @@ export const handler = createHandler({ event: sqsEvent }, async (event, { log })
   const messages = event.Records.map((record) => readMessage(record.body));
   // The batch's nannies in one BatchGetItem rather than a GetItem per message.
   const recipients = await store.getUsers(messages.flatMap((message) => (message instanceof Error ? [] : [message.nanny])));
-  const results = await Promise.allSettled(
+  const results: PromiseSettledResult<string>[] = await Promise.allSettled(
     messages.map((message) => (message instanceof Error ? Promise.reject(message) : declineOne(message, recipients.get(message.nanny)))),
   );
+  await markSent(messages, results);
   log({
     records: results.length,
-    declined: results.filter((r) => r.status === 'fulfilled' && r.value === 'declined').length,
+    declined: results.filter((r) => r.status === 'fulfilled' && r.value === 'sent').length,
     failed: results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason?.message),
   });
   return results;

@@ -87,6 +87,33 @@ describe('afterBooking', () => {
   }, 45_000);
 });
 
+describe('declineApplications marking emails sent', () => {
+  it("marks each email alone when the batch's SENT transaction fails, and sends none twice", async () => {
+    const title = 'Mark them one by one';
+    const { jobId, nannies } = await bookFirstOfThree(title, async (jobId) => {
+      await injectFault({
+        service: 'dynamodb',
+        action: 'TransactWriteItems',
+        caller: 'nanny-booking-dev-declineApplications',
+        match: jobId,
+        count: 1,
+        status: 400,
+        code: 'TransactionCanceledException',
+        message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [None]',
+      });
+    });
+    const others = nannies.slice(1);
+    for (const nanny of others) expect((await waitForEmails(nanny.email)).map((email) => email.subject)).toEqual([NOT_CHOSEN(title)]);
+    const marks = await until(
+      async () => (await store.applicationsOfJob(jobId, 10)).items.map((item) => (item as { mail?: string }).mail),
+      (mail) => mail.every((mark) => mark === 'SENT'),
+    );
+    expect(marks).toEqual(['SENT', 'SENT', 'SENT']);
+    expect(await pendingFaults(jobId)).toEqual([]);
+    for (const nanny of others) expect(await waitForEmails(nanny.email, 2, 1_000)).toHaveLength(1);
+  }, 45_000);
+});
+
 describe('the applicant email claim', () => {
   it('lets exactly one of ten racing senders claim it, and nobody once it is sent', async () => {
     const parent = await member('parent', 'parent');
@@ -99,9 +126,9 @@ describe('the applicant email claim', () => {
     expect(claims.filter((claim) => claim === 'sending')).toHaveLength(9);
     // A claim older than the stale limit is taken over (its sender died); a failed send gives it back.
     expect(await store.claimApplicantEmail(jobId, nanny.username, now + 61_000, 60_000)).toBe('claimed');
-    await store.finishApplicantEmail(jobId, nanny.username, 'RELEASED', now);
+    await store.releaseApplicantEmail(jobId, nanny.username);
     expect(await store.claimApplicantEmail(jobId, nanny.username, now, 60_000)).toBe('claimed');
-    await store.finishApplicantEmail(jobId, nanny.username, 'SENT', now);
+    await store.markApplicantEmailsSent([{ jobId, nanny: nanny.username }], now);
     expect(await store.claimApplicantEmail(jobId, nanny.username, now + 3_600_000, 60_000)).toBe('sent');
   });
 
