@@ -24,6 +24,7 @@ import { loadTemplates } from './template';
 export type { CloudContext, LocalModule, Ports } from './context';
 export { type AwsRequest, awsError, type Fault } from './endpoint';
 export { topicMatches } from './events/iot';
+export type { FailedBatchRecord } from './events/streamFailures';
 export { Resolver } from './intrinsics';
 export { reportLine } from './lambda/runtime';
 export { portsFrom } from './ports';

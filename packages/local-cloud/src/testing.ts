@@ -1,5 +1,6 @@
 // Helpers for tests that run against a local cloud: its URLs, the inbox, faults, function settings.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { callJsonApi } from './awsCall';
 import type { Fault } from './endpoint';
 
 export const TEST_PORT_BASE = 14566;
@@ -93,6 +94,21 @@ export async function until<T>(probe: () => Promise<T>, done: (value: T) => bool
     if (done(value) || Date.now() > deadline) return value;
     await sleep(100);
   }
+}
+
+/** Stream records from a sequence number on, read as a replay of an on-failure record would read them. */
+export async function streamRecordsFrom(streamArn: string, shardId: string, sequenceNumber: string, limit = 10) {
+  const call = <T>(action: string, body: object) => callJsonApi<T>(testCloud().endpoint, `DynamoDBStreams_20120810.${action}`, body, { service: 'dynamodb' });
+  const { ShardIterator } = await call<{ ShardIterator: string }>('GetShardIterator', {
+    StreamArn: streamArn,
+    ShardId: shardId,
+    ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+    SequenceNumber: sequenceNumber,
+  });
+  const { Records } = await call<{
+    Records: Array<{ eventName: string; dynamodb: { SequenceNumber: string; NewImage?: Record<string, Record<string, unknown>> } }>;
+  }>('GetRecords', { ShardIterator, Limit: limit });
+  return Records;
 }
 
 /** A function's invocations so far: started, completed and failed. */

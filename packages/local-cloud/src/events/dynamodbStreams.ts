@@ -3,6 +3,7 @@ import { callJsonApi } from '../awsCall';
 import { type CloudContext, functionFromTarget, type LocalModule, resourcesAcross } from '../context';
 import type { LocalFunction } from '../lambda/runtime';
 import { passesFilters } from './filterPattern';
+import { failedBatchRecord, sendToOnFailureDestination } from './streamFailures';
 
 interface StreamMapping {
   fn: LocalFunction;
@@ -13,6 +14,8 @@ interface StreamMapping {
   reportBatchItemFailures: boolean;
   /** -1: until the record expires, as in AWS. */
   maximumRetryAttempts: number;
+  /** Where a batch that ran out of retries is reported (DestinationConfig.OnFailure). */
+  onFailure?: string;
 }
 
 interface StreamRecord {
@@ -44,6 +47,7 @@ export function dynamoDbStreamsModule(): LocalModule {
         const source = resolver.resolveString(p.EventSourceArn);
         if (!source.includes(':dynamodb:') || !source.includes('/stream/')) continue;
         if (p.Enabled === false) continue;
+        const onFailure = (p.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
         const mapping: StreamMapping = {
           fn: functionFromTarget(context, template, p.FunctionName),
           streamArn: source,
@@ -54,6 +58,7 @@ export function dynamoDbStreamsModule(): LocalModule {
           ),
           reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
           maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? -1),
+          onFailure: onFailure ? resolver.resolveString(onFailure) : undefined,
         };
         if (p.BisectBatchOnFunctionError) context.log(`${logicalId}: BisectBatchOnFunctionError is not emulated locally; failed batches are retried whole`);
         context.log(
@@ -130,7 +135,7 @@ async function pollShard(context: CloudContext, mapping: StreamMapping, shardId:
       }
       const batch = pending.filter((record) => passesFilters(mapping.filters, record));
       lastSequence = pending.at(-1)?.dynamodb.SequenceNumber ?? lastSequence;
-      pending = batch.length ? await deliver(context, mapping, batch, stopped) : [];
+      pending = batch.length ? await deliver(context, mapping, shardId, batch, stopped) : [];
     } catch (error) {
       if (stopped()) return;
       // A poller must outlive a bad read: log it, then continue after the last record handed over.
@@ -143,7 +148,7 @@ async function pollShard(context: CloudContext, mapping: StreamMapping, shardId:
 }
 
 /** Invokes until the batch is handled or out of retries; returns what is left to deliver (nothing). */
-async function deliver(context: CloudContext, mapping: StreamMapping, batch: StreamRecord[], stopped: () => boolean): Promise<StreamRecord[]> {
+async function deliver(context: CloudContext, mapping: StreamMapping, shardId: string, batch: StreamRecord[], stopped: () => boolean): Promise<StreamRecord[]> {
   let records = batch;
   for (let attempt = 0; records.length && !stopped(); attempt += 1) {
     const result = await mapping.fn.invoke({ Records: records });
@@ -171,9 +176,7 @@ async function deliver(context: CloudContext, mapping: StreamMapping, batch: Str
     }
     records = records.slice(failedFrom);
     if (mapping.maximumRetryAttempts >= 0 && attempt >= mapping.maximumRetryAttempts) {
-      context.log(
-        `[${mapping.fn.config.name}] stream batch failed ${attempt + 1} time(s) (${reason}); MaximumRetryAttempts reached, ${records.length} record(s) discarded: ${JSON.stringify(records)}`,
-      );
+      await discard(context, mapping, { requestId: result.requestId, invocations: attempt + 1, functionError: !result.ok, shardId, records, reason });
       return [];
     }
     const backoff = Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt);
@@ -181,6 +184,26 @@ async function deliver(context: CloudContext, mapping: StreamMapping, batch: Str
     await sleep(backoff);
   }
   return [];
+}
+
+/** Out of retries: the batch's whereabouts go to the on-failure destination, if any; the records are logged in full either way. */
+async function discard(
+  context: CloudContext,
+  mapping: StreamMapping,
+  failed: { requestId: string; invocations: number; functionError: boolean; shardId: string; records: StreamRecord[]; reason: string },
+): Promise<void> {
+  const name = mapping.fn.config.name;
+  context.log(
+    `[${name}] stream batch failed ${failed.invocations} time(s) (${failed.reason}); MaximumRetryAttempts reached, ${failed.records.length} record(s) discarded: ${JSON.stringify(failed.records)}`,
+  );
+  if (!mapping.onFailure) return;
+  const record = failedBatchRecord({ ...failed, functionArn: mapping.fn.config.arn, streamArn: mapping.streamArn });
+  try {
+    await sendToOnFailureDestination(context, mapping.onFailure, record);
+    context.log(`[${name}] failed batch reported to ${mapping.onFailure}`);
+  } catch (error) {
+    context.log(`[${name}] could not report the failed batch to ${mapping.onFailure}: ${(error as Error).message}; ${JSON.stringify(record)}`);
+  }
 }
 
 /** The sequence numbers a handler reported, or 'invalid' when the response cannot be read (Lambda then fails the batch). */

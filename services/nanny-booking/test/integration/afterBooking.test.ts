@@ -1,8 +1,11 @@
 // What follows a booking, from the table's stream: the others' declines queued and the booked nanny
 // emailed, each exactly once, through failures of SQS and SES that would otherwise lose them.
+
+import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from '@jest/globals';
 import { createDocumentClient } from '@zero-idle/core';
-import { emailsTo, injectFault, pendingFaults, until, waitForEmails } from '@zero-idle/local-cloud/testing';
+import type { FailedBatchRecord } from '@zero-idle/local-cloud';
+import { emailsTo, injectFault, pendingFaults, streamRecordsFrom, testCloud, until, waitForEmails } from '@zero-idle/local-cloud/testing';
 import { bookingStore } from '../../src/store';
 import { applicationsOf, apply, graphql, member, type Person, postJob } from '../support/people';
 
@@ -85,6 +88,37 @@ describe('afterBooking', () => {
     expect(await waitForEmails(refused?.email ?? '', 2, 1_500)).toHaveLength(1);
     expect(await emailsTo(nannies[2]?.email ?? '')).toHaveLength(1);
   }, 45_000);
+});
+
+describe('afterBooking out of retries', () => {
+  it('reports the batch to the failure queue after six attempts, pointing at a record a replay can read', async () => {
+    const title = 'Never mailed';
+    const { jobId, nannies } = await bookFirstOfThree(title, async (_jobId, applicants) => {
+      // Refused on every attempt: the first and the 5 retries (maximumRetryAttempts: 5).
+      await injectFault({ service: 'ses', action: 'SendEmail', match: applicants[0]?.email, count: 6, status: 400, code: 'MessageRejected', message: 'Never' });
+    });
+    const client = new SQSClient({ endpoint: testCloud().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'failurestest', secretAccessKey: 'x' } });
+    const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: 'nanny-booking-dev-after-booking-failures' }));
+    const reports: FailedBatchRecord[] = [];
+    const deadline = Date.now() + 40_000;
+    while (!reports.length && Date.now() < deadline) {
+      const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      reports.push(...Messages.map((message) => JSON.parse(message.Body ?? '{}') as FailedBatchRecord));
+    }
+    client.destroy();
+    expect(reports).toHaveLength(1);
+    const [report] = reports;
+    expect(report?.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 6 });
+    expect(report?.requestContext.functionArn).toMatch(/:function:nanny-booking-dev-afterBooking$/);
+    expect(report?.DDBStreamBatchInfo).toMatchObject({ batchSize: 1, streamArn: expect.stringContaining('table/nanny-booking-dev/stream/') });
+    const info = report?.DDBStreamBatchInfo;
+    const [record] = await streamRecordsFrom(info?.streamArn ?? '', info?.shardId ?? '', info?.startSequenceNumber ?? '', 1);
+    expect(record?.dynamodb.NewImage?.id).toEqual({ S: jobId });
+    expect(await pendingFaults(nannies[0]?.email ?? '')).toEqual([]);
+    // The declines were queued on the first attempt; only the booked nanny's email is missing.
+    expect(await emailsTo(nannies[0]?.email ?? '')).toHaveLength(0);
+    for (const nanny of nannies.slice(1)) expect(await waitForEmails(nanny.email)).toHaveLength(1);
+  }, 60_000);
 });
 
 describe('declineApplications marking emails sent', () => {

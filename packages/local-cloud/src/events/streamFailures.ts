@@ -1,0 +1,74 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { CloudContext } from '../context';
+
+/** What Lambda sends to a stream mapping's on-failure destination: where the batch is, not the records. */
+export interface FailedBatchRecord {
+  requestContext: { requestId: string; functionArn: string; condition: 'RetryAttemptsExhausted'; approximateInvokeCount: number };
+  responseContext: { statusCode: number; executedVersion: string; functionError?: 'Unhandled' };
+  version: '1.0';
+  timestamp: string;
+  DDBStreamBatchInfo: {
+    shardId: string;
+    startSequenceNumber: string;
+    endSequenceNumber: string;
+    approximateArrivalOfFirstRecord: string;
+    approximateArrivalOfLastRecord: string;
+    batchSize: number;
+    streamArn: string;
+  };
+}
+
+interface FailedBatch {
+  requestId: string;
+  functionArn: string;
+  invocations: number;
+  functionError: boolean;
+  shardId: string;
+  streamArn: string;
+  records: Array<{ dynamodb: { SequenceNumber: string; ApproximateCreationDateTime?: number } }>;
+}
+
+const arrival = (record: FailedBatch['records'][number] | undefined) =>
+  new Date((record?.dynamodb.ApproximateCreationDateTime ?? Date.now() / 1000) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** The on-failure record, shaped as AWS documents it for DynamoDB stream event sources. */
+export function failedBatchRecord(batch: FailedBatch, now = new Date()): FailedBatchRecord {
+  const first = batch.records[0];
+  const last = batch.records.at(-1);
+  return {
+    requestContext: {
+      requestId: batch.requestId,
+      functionArn: batch.functionArn,
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: batch.invocations,
+    },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(batch.functionError ? { functionError: 'Unhandled' as const } : {}) },
+    version: '1.0',
+    timestamp: now.toISOString(),
+    DDBStreamBatchInfo: {
+      shardId: batch.shardId,
+      startSequenceNumber: first?.dynamodb.SequenceNumber ?? '',
+      endSequenceNumber: last?.dynamodb.SequenceNumber ?? '',
+      approximateArrivalOfFirstRecord: arrival(first),
+      approximateArrivalOfLastRecord: arrival(last),
+      batchSize: batch.records.length,
+      streamArn: batch.streamArn,
+    },
+  };
+}
+
+/** Sends the record to an SQS on-failure destination (SNS destinations are not emulated: say so). */
+export async function sendToOnFailureDestination(context: CloudContext, destination: string, record: FailedBatchRecord): Promise<void> {
+  if (!destination.startsWith('arn:aws:sqs:')) throw new Error(`on-failure destination ${destination} is not an SQS queue; only SQS is emulated locally`);
+  const sqs = new SQSClient({
+    endpoint: `http://127.0.0.1:${context.ports.fauxqs}`,
+    region: context.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const queueUrl = `http://127.0.0.1:${context.ports.fauxqs}/000000000000/${destination.split(':').pop()}`;
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(record) }));
+  } finally {
+    sqs.destroy();
+  }
+}
