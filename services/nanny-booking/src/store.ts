@@ -399,7 +399,6 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
     reviewsOf: (subject: string, limit: number) =>
       page<Review>({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `REVIEWS#${subject}` }, ScanIndexForward: false }, limit),
 
-    /** PENDING -> DECLINED; false when it was not pending any more (a redelivered message changes nothing). */
     /**
      * Claims the one email about an application (booked or declined): 'claimed', or 'sent' when it
      * went out already, or 'sending' while another invocation sends it (a claim older than

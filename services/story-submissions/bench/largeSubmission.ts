@@ -13,7 +13,7 @@ import nodemailer from 'nodemailer';
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 // The harness runs bundled as a function would be, not under a TypeScript loader (some 30 MB more).
 const harnessFile = await bundleLikeLambda(
-  fileURLToPath(new URL('./harness.ts', import.meta.url)),
+  fileURLToPath(new URL('./support/harness.ts', import.meta.url)),
   join(tmpdir(), 'zero-idle-bench', 'story-submissions-harness.mjs'),
 );
 const cloud = await startBenchCloud(64566);

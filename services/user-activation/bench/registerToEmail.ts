@@ -34,7 +34,7 @@ try {
   console.log('\nuser-activation: register -> activation email in the local inbox');
   console.log(`  first user (cold functions): ${ms(cold)}`);
   console.log(`  ${USERS} users, one at a time: median ${ms(percentile(warm, 50))}, p95 ${ms(percentile(warm, 95))}, max ${ms(Math.max(...warm))}`);
-  console.log('  (stream poll interval 100 ms; path: register -> stream -> startActivation -> Step Functions -> 2 task functions -> SES)\n');
+  console.log('  (stream polled 4 times a second, as Lambda does; path: register -> stream -> startActivation -> Step Functions -> 2 task functions -> SES)\n');
 } finally {
   await cloud.stop();
 }

@@ -5,7 +5,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { peakMemoryMb } from '@zero-idle/local-cloud/peakMemory';
 import { simpleParser } from 'mailparser';
-import { parseStoredMessage } from '../src/process';
+import { parseStoredMessage } from '../../src/process';
 
 const [mode, bucket = '', key = ''] = process.argv.slice(2);
 const s3 = new S3Client({});
