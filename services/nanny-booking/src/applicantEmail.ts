@@ -1,8 +1,9 @@
 import { type ComposedEmail, sendEmail } from '@zero-idle/core';
-import { sender, sesClient, store } from './dependencies';
+import { required, sesClient, store } from './dependencies';
 import type { User } from './domain/rules';
 
 const ses = sesClient();
+const sender = required('SENDER_EMAIL');
 /** Longer than any function that sends applicant emails can run (afterBooking: 30 s). */
 const STALE_CLAIM_MS = 60_000;
 

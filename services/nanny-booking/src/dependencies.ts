@@ -8,7 +8,7 @@ const config = loadConfig(
   z.object({
     TABLE_NAME: z.string().check(z.minLength(1)),
     DECLINES_QUEUE_URL: z.optional(z.url()),
-    SENDER_EMAIL: z.email(),
+    SENDER_EMAIL: z.optional(z.email()),
   }),
 );
 
@@ -18,7 +18,6 @@ export function required<K extends keyof typeof config>(name: K): NonNullable<(t
   return value as NonNullable<(typeof config)[K]>;
 }
 
-export const sender = config.SENDER_EMAIL;
 export const store = bookingStore(createDocumentClient(), config.TABLE_NAME);
 export const sesClient = () => new SESv2Client({});
 export const sqsClient = () => new SQSClient({});
