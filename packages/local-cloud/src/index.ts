@@ -24,7 +24,7 @@ import { loadTemplates } from './template';
 export type { CloudContext, LocalModule, Ports } from './context';
 export { type AwsRequest, awsError, type Fault } from './endpoint';
 export { topicMatches } from './events/iot';
-export type { FailedBatchRecord } from './events/streamFailures';
+export type { FailedBatchRecord, FailedInvocationRecord } from './events/onFailure';
 export { Resolver } from './intrinsics';
 export { reportLine } from './lambda/runtime';
 export { portsFrom } from './ports';

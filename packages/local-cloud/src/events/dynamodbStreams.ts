@@ -3,7 +3,7 @@ import { callJsonApi } from '../awsCall';
 import { type CloudContext, functionFromTarget, type LocalModule, resourcesAcross } from '../context';
 import type { LocalFunction } from '../lambda/runtime';
 import { passesFilters } from './filterPattern';
-import { failedBatchRecord, sendToOnFailureDestination } from './streamFailures';
+import { failedBatchRecord, sendToOnFailureDestination } from './onFailure';
 
 interface StreamMapping {
   fn: LocalFunction;

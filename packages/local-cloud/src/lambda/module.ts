@@ -1,7 +1,8 @@
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CloudContext, type LocalModule, physicalName, resourcesAcross } from '../context';
+import { type CloudContext, functionFromTarget, type LocalModule, physicalName, resourcesAcross } from '../context';
 import { awsError } from '../endpoint';
+import { failedInvocationRecord, sendToOnFailureDestination } from '../events/onFailure';
 import { roleStatements } from '../iam';
 import { ACCOUNT_ID } from '../intrinsics';
 import { unpackArtifact } from './code';
@@ -60,6 +61,14 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
         );
         context.functions.add(fn);
       }
+      for (const { template, resolver, properties: p } of resourcesAcross(context, 'AWS::Lambda::EventInvokeConfig')) {
+        const fn = functionFromTarget(context, template, p.FunctionName);
+        const onFailure = (p.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+        fn.config.asyncInvoke = {
+          maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? 2),
+          onFailure: onFailure ? resolver.resolveString(onFailure) : undefined,
+        };
+      }
       functions = context.functions.all();
       // Tests load a handler in process with exactly the environment the template gives it.
       context.endpoint.localApi('functions', () =>
@@ -108,17 +117,19 @@ function invocationResponse(result: InvokeResult): { status: number; headers: Re
   return { status: 200, headers: { ...headers, 'x-amz-function-error': 'Unhandled' }, body: JSON.stringify(result.error) };
 }
 
-/** Seconds between the attempts of an asynchronous invocation (AWS waits about 1 and 2 minutes). */
+/** Delays before the retries of an asynchronous invocation (AWS waits about 1 and 2 minutes). */
 const ASYNC_RETRY_DELAYS_MS = [1_000, 2_000];
 
 /**
- * An asynchronous invocation as Lambda makes it for IoT, S3, SNS or InvocationType=Event: two retries
- * after a failure, then the event is reported as dropped, with the event itself in the log so nothing
+ * An asynchronous invocation as Lambda makes it for IoT, S3, SNS, schedules or InvocationType=Event:
+ * two retries after a failure (or the EventInvokeConfig's MaximumRetryAttempts), then the event goes
+ * to the on-failure destination if there is one, and is logged in full either way, so nothing
  * vanishes without a trace.
  */
 export async function invokeAsync(context: CloudContext, fn: LocalFunction, event: unknown, source: string): Promise<InvokeResult> {
+  const retries = ASYNC_RETRY_DELAYS_MS.slice(0, fn.config.asyncInvoke?.maximumRetryAttempts ?? ASYNC_RETRY_DELAYS_MS.length);
   let result = await fn.invoke(event);
-  for (const delay of ASYNC_RETRY_DELAYS_MS) {
+  for (const delay of retries) {
     if (result.ok) return result;
     context.log(
       `[${fn.config.name}] async invocation from ${source} failed (${result.error.errorType}: ${result.error.errorMessage}); retrying in ${delay} ms`,
@@ -126,8 +137,22 @@ export async function invokeAsync(context: CloudContext, fn: LocalFunction, even
     await sleep(delay);
     result = await fn.invoke(event);
   }
-  if (!result.ok) {
-    context.log(`[${fn.config.name}] async invocation from ${source} failed 3 times and has no on-failure destination; event: ${JSON.stringify(event)}`);
+  if (result.ok) return result;
+  const onFailure = fn.config.asyncInvoke?.onFailure;
+  context.log(
+    `[${fn.config.name}] async invocation from ${source} failed ${retries.length + 1} time(s)${onFailure ? `; reporting it to ${onFailure}` : ' and has no on-failure destination'}; event: ${JSON.stringify(event)}`,
+  );
+  if (onFailure) {
+    const record = failedInvocationRecord({
+      requestId: result.requestId,
+      functionArn: fn.config.arn,
+      invocations: retries.length + 1,
+      event,
+      error: result.error,
+    });
+    await sendToOnFailureDestination(context, onFailure, record).catch((error: Error) =>
+      context.log(`[${fn.config.name}] could not report the failed invocation to ${onFailure}: ${error.message}; ${JSON.stringify(record)}`),
+    );
   }
   return result;
 }

@@ -16,6 +16,8 @@ export interface FunctionConfig {
   timeoutSeconds: number;
   memoryMb: number;
   environment: Record<string, string>;
+  /** From the function's AWS::Lambda::EventInvokeConfig: retries of an asynchronous invocation and where a failed one goes. */
+  asyncInvoke?: { maximumRetryAttempts: number; onFailure?: string };
 }
 
 export interface LambdaError {

@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { fireSchedule, TEST_PORT_BASE } from '@zero-idle/local-cloud/testing';
+import type { FailedInvocationRecord } from '@zero-idle/local-cloud';
+import { fireSchedule, TEST_PORT_BASE, testCloud } from '@zero-idle/local-cloud/testing';
 import { alertsFor, api, givenNoStoredWeeks, RULE, row, sample, store, waitFor } from '../support/prices';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -87,6 +89,33 @@ describe('gas-price-notifier end to end', () => {
     );
     expect(alerts.map((alert) => alert.subject)).toEqual(['Gas price drop in New York State: $2.20 -> $2.10 (week of 2031-03-17)']);
   });
+
+  it('reports a weekly fetch that failed all three attempts to its failure queue, with the event and the error', async () => {
+    // Three invocations (the first and Lambda's two retries) of three API attempts each.
+    await api().fault({ status: 500, body: '{"message":"down"}', count: 9 });
+    await fireSchedule(RULE);
+    const client = new SQSClient({ endpoint: testCloud().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'gastest', secretAccessKey: 'x' } });
+    const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: 'gas-price-notifier-dev-fetch-prices-failures' }));
+    const reports: FailedInvocationRecord[] = [];
+    const deadline = Date.now() + 40_000;
+    while (!reports.length && Date.now() < deadline) {
+      const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      reports.push(...Messages.map((message) => JSON.parse(message.Body ?? '{}') as FailedInvocationRecord));
+    }
+    client.destroy();
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({
+      requestContext: {
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+        functionArn: expect.stringMatching(/:function:gas-price-notifier-dev-fetchPrices:\$LATEST$/),
+      },
+      requestPayload: { source: 'aws.events', 'detail-type': 'Scheduled Event' },
+      responseContext: { functionError: 'Unhandled' },
+      responsePayload: { errorType: 'PriceApiError', errorMessage: expect.stringContaining('HTTP 500') },
+    });
+    expect(await store.latestWeek()).toBeUndefined();
+  }, 60_000);
 
   it('refuses a backfill file that is not in the API format', async () => {
     const file = join(tmpdir(), `gas-bad-${process.pid}.json`);

@@ -1,6 +1,6 @@
-// The record a stream mapping sends to its on-failure destination, in the shape AWS documents.
+// The records Lambda sends to on-failure destinations (stream batches, asynchronous invocations), in the shapes AWS documents.
 import { describe, expect, it } from '@jest/globals';
-import { failedBatchRecord } from '../../src/events/streamFailures';
+import { failedBatchRecord, failedInvocationRecord } from '../../src/events/onFailure';
 
 describe('failedBatchRecord', () => {
   const batch = {
@@ -35,5 +35,29 @@ describe('failedBatchRecord', () => {
 
   it('has no functionError when the function answered but reported its records as failed', () => {
     expect(failedBatchRecord({ ...batch, functionError: false }).responseContext).toEqual({ statusCode: 200, executedVersion: '$LATEST' });
+  });
+});
+
+describe('failedInvocationRecord', () => {
+  it('carries the event and the last error of an asynchronous invocation that ran out of retries', () => {
+    const error = { errorType: 'PriceApiError', errorMessage: 'HTTP 500', trace: ['at x'] };
+    expect(
+      failedInvocationRecord(
+        { requestId: 'req-2', functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f', invocations: 3, event: { source: 'aws.events' }, error },
+        new Date('2026-11-30T01:02:03.000Z'),
+      ),
+    ).toEqual({
+      version: '1.0',
+      timestamp: '2026-11-30T01:02:03.000Z',
+      requestContext: {
+        requestId: 'req-2',
+        functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f:$LATEST',
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+      },
+      requestPayload: { source: 'aws.events' },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: error,
+    });
   });
 });

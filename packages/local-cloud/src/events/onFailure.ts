@@ -57,8 +57,41 @@ export function failedBatchRecord(batch: FailedBatch, now = new Date()): FailedB
   };
 }
 
+/** What Lambda sends to an asynchronous invocation's on-failure destination: the event and the last error. */
+export interface FailedInvocationRecord {
+  version: '1.0';
+  timestamp: string;
+  requestContext: { requestId: string; functionArn: string; condition: 'RetriesExhausted'; approximateInvokeCount: number };
+  requestPayload: unknown;
+  responseContext: { statusCode: number; executedVersion: string; functionError: 'Unhandled' };
+  responsePayload: { errorType: string; errorMessage: string; trace?: string[] };
+}
+
+export function failedInvocationRecord(
+  failed: { requestId: string; functionArn: string; invocations: number; event: unknown; error: { errorType: string; errorMessage: string; trace?: string[] } },
+  now = new Date(),
+): FailedInvocationRecord {
+  return {
+    version: '1.0',
+    timestamp: now.toISOString(),
+    requestContext: {
+      requestId: failed.requestId,
+      functionArn: `${failed.functionArn}:$LATEST`,
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: failed.invocations,
+    },
+    requestPayload: failed.event,
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    responsePayload: failed.error,
+  };
+}
+
 /** Sends the record to an SQS on-failure destination (SNS destinations are not emulated: say so). */
-export async function sendToOnFailureDestination(context: CloudContext, destination: string, record: FailedBatchRecord): Promise<void> {
+export async function sendToOnFailureDestination(
+  context: CloudContext,
+  destination: string,
+  record: FailedBatchRecord | FailedInvocationRecord,
+): Promise<void> {
   if (!destination.startsWith('arn:aws:sqs:')) throw new Error(`on-failure destination ${destination} is not an SQS queue; only SQS is emulated locally`);
   const sqs = new SQSClient({
     endpoint: `http://127.0.0.1:${context.ports.fauxqs}`,
