@@ -3,7 +3,7 @@ import { callJsonApi } from '../awsCall';
 import { type CloudContext, functionFromTarget, type LocalModule, resourcesAcross } from '../context';
 import type { LocalFunction } from '../lambda/runtime';
 import { passesFilters } from './filterPattern';
-import { failedBatchRecord, sendToOnFailureDestination } from './onFailure';
+import { failedBatchRecord, onFailureDestination, sendToOnFailureDestination } from './onFailure';
 
 interface StreamMapping {
   fn: LocalFunction;
@@ -47,7 +47,6 @@ export function dynamoDbStreamsModule(): LocalModule {
         const source = resolver.resolveString(p.EventSourceArn);
         if (!source.includes(':dynamodb:') || !source.includes('/stream/')) continue;
         if (p.Enabled === false) continue;
-        const onFailure = (p.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
         const mapping: StreamMapping = {
           fn: functionFromTarget(context, template, p.FunctionName),
           streamArn: source,
@@ -58,7 +57,7 @@ export function dynamoDbStreamsModule(): LocalModule {
           ),
           reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
           maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? -1),
-          onFailure: onFailure ? resolver.resolveString(onFailure) : undefined,
+          onFailure: onFailureDestination(resolver, p),
         };
         if (p.BisectBatchOnFunctionError) context.log(`${logicalId}: BisectBatchOnFunctionError is not emulated locally; failed batches are retried whole`);
         context.log(

@@ -1,5 +1,12 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CloudContext } from '../context';
+import type { Resolver } from '../intrinsics';
+
+/** The resolved ARN of a resource's DestinationConfig.OnFailure (event source mapping or EventInvokeConfig), if any. */
+export function onFailureDestination(resolver: Resolver, properties: Record<string, unknown>): string | undefined {
+  const destination = (properties.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+  return destination ? resolver.resolveString(destination) : undefined;
+}
 
 /** What Lambda sends to a stream mapping's on-failure destination: where the batch is, not the records. */
 export interface FailedBatchRecord {

@@ -2,7 +2,7 @@ import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CloudContext, functionFromTarget, type LocalModule, physicalName, resourcesAcross } from '../context';
 import { awsError } from '../endpoint';
-import { failedInvocationRecord, sendToOnFailureDestination } from '../events/onFailure';
+import { failedInvocationRecord, onFailureDestination, sendToOnFailureDestination } from '../events/onFailure';
 import { roleStatements } from '../iam';
 import { ACCOUNT_ID } from '../intrinsics';
 import { unpackArtifact } from './code';
@@ -63,10 +63,9 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
       }
       for (const { template, resolver, properties: p } of resourcesAcross(context, 'AWS::Lambda::EventInvokeConfig')) {
         const fn = functionFromTarget(context, template, p.FunctionName);
-        const onFailure = (p.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
         fn.config.asyncInvoke = {
           maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? 2),
-          onFailure: onFailure ? resolver.resolveString(onFailure) : undefined,
+          onFailure: onFailureDestination(resolver, p),
         };
       }
       functions = context.functions.all();
