@@ -1,5 +1,5 @@
 import { type ComposedEmail, sendEmail } from '@zero-idle/core';
-import { required, sesClient, store } from './dependencies';
+import { emails, required, sesClient } from './dependencies';
 import type { User } from './domain/rules';
 
 const ses = sesClient();
@@ -23,17 +23,17 @@ export async function sendApplicantEmail(
 ): Promise<'sent' | 'already sent' | 'no user'> {
   const { jobId, nanny } = application;
   if (!claimedAlready) {
-    const claim = await store.claimApplicantEmail(jobId, nanny, Date.now(), STALE_CLAIM_MS);
+    const claim = await emails.claimApplicantEmail(jobId, nanny, Date.now(), STALE_CLAIM_MS);
     if (claim === 'sent') return 'already sent';
     if (claim === 'sending') throw new Error(`The email to ${nanny} about job ${jobId} is being sent by another invocation`);
   }
   if (!recipient) {
-    await store.releaseApplicantEmail(jobId, nanny);
+    await emails.releaseApplicantEmail(jobId, nanny);
     return 'no user';
   }
   const result = await sendEmail(ses, { from: sender, to: [recipient.email], ...compose(recipient) });
   if (!result.ok) {
-    await store.releaseApplicantEmail(jobId, nanny);
+    await emails.releaseApplicantEmail(jobId, nanny);
     throw new Error(`The email to ${nanny} about job ${jobId} failed: ${result.error.message}`);
   }
   return 'sent';
@@ -42,6 +42,6 @@ export async function sendApplicantEmail(
 /** sendApplicantEmail for one application, marked SENT at once. */
 export async function emailApplicantOnce(...args: Parameters<typeof sendApplicantEmail>): ReturnType<typeof sendApplicantEmail> {
   const outcome = await sendApplicantEmail(...args);
-  if (outcome === 'sent') await store.markApplicantEmailsSent([args[0]], Date.now());
+  if (outcome === 'sent') await emails.markApplicantEmailsSent([args[0]], Date.now());
   return outcome;
 }

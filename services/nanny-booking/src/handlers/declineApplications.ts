@@ -2,7 +2,7 @@ import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import { createHandler, parse } from '@zero-idle/core';
 import * as z from 'zod/mini';
 import { sendApplicantEmail } from '../applicantEmail';
-import { store } from '../dependencies';
+import { emails, store } from '../dependencies';
 import { declinedEmail } from '../domain/emails';
 import type { User } from '../domain/rules';
 
@@ -26,7 +26,7 @@ function readMessage(body: string): Decline | Error {
 async function declineOne({ jobId, nanny, title }: Decline, recipient: User | undefined): Promise<'sent' | 'already sent' | 'no user' | 'unchanged'> {
   // Conditional writes: a redelivered message declines nothing twice, and the email goes out once;
   // a message whose decline stuck but whose email failed sends the email on its next receive.
-  const { status, claimed } = await store.declineClaimingEmail(jobId, nanny, Date.now());
+  const { status, claimed } = await emails.declineClaimingEmail(jobId, nanny, Date.now());
   if (status !== 'DECLINED') return 'unchanged';
   return sendApplicantEmail({ jobId, nanny }, recipient, (user) => declinedEmail({ name: user.name, title }), claimed);
 }
@@ -39,13 +39,13 @@ async function markSent(messages: Array<Decline | Error>, results: PromiseSettle
   });
   if (!sent.length) return;
   try {
-    await store.markApplicantEmailsSent(
+    await emails.markApplicantEmailsSent(
       sent.map(({ message }) => message),
       Date.now(),
     );
   } catch {
     for (const { index, message } of sent) {
-      await store.markApplicantEmailsSent([message], Date.now()).catch((error: Error) => {
+      await emails.markApplicantEmailsSent([message], Date.now()).catch((error: Error) => {
         results[index] = { status: 'rejected', reason: new Error(`Sent the email to ${message.nanny}, but could not mark it: ${error.message}`) };
       });
     }

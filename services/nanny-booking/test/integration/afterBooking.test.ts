@@ -6,10 +6,13 @@ import { describe, expect, it } from '@jest/globals';
 import { createDocumentClient } from '@zero-idle/core';
 import type { FailedBatchRecord } from '@zero-idle/local-cloud';
 import { emailsTo, injectFault, pendingFaults, streamRecordsFrom, testCloud, until, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { applicantEmailStore } from '../../src/applicantEmailStore';
 import { bookingStore } from '../../src/store';
 import { applicationsOf, apply, graphql, member, type Person, postJob } from '../support/people';
 
-const store = bookingStore(createDocumentClient(), 'nanny-booking-dev');
+const db = createDocumentClient();
+const store = bookingStore(db, 'nanny-booking-dev');
+const emails = applicantEmailStore(db, 'nanny-booking-dev');
 const BOOKED = (title: string) => `You are booked: ${title}`;
 const NOT_CHOSEN = (title: string) => `Your application was not chosen: ${title}`;
 
@@ -155,18 +158,18 @@ describe('the applicant email claim', () => {
     const jobId = await postJob(parent, 'Claim race');
     await apply(nanny, jobId);
     const now = Date.now();
-    const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimApplicantEmail(jobId, nanny.username, now, 60_000)));
+    const claims = await Promise.all(Array.from({ length: 10 }, () => emails.claimApplicantEmail(jobId, nanny.username, now, 60_000)));
     expect(claims.filter((claim) => claim === 'claimed')).toHaveLength(1);
     expect(claims.filter((claim) => claim === 'sending')).toHaveLength(9);
     // A claim older than the stale limit is taken over (its sender died); a failed send gives it back.
-    expect(await store.claimApplicantEmail(jobId, nanny.username, now + 61_000, 60_000)).toBe('claimed');
-    await store.releaseApplicantEmail(jobId, nanny.username);
-    expect(await store.claimApplicantEmail(jobId, nanny.username, now, 60_000)).toBe('claimed');
-    await store.markApplicantEmailsSent([{ jobId, nanny: nanny.username }], now);
-    expect(await store.claimApplicantEmail(jobId, nanny.username, now + 3_600_000, 60_000)).toBe('sent');
+    expect(await emails.claimApplicantEmail(jobId, nanny.username, now + 61_000, 60_000)).toBe('claimed');
+    await emails.releaseApplicantEmail(jobId, nanny.username);
+    expect(await emails.claimApplicantEmail(jobId, nanny.username, now, 60_000)).toBe('claimed');
+    await emails.markApplicantEmailsSent([{ jobId, nanny: nanny.username }], now);
+    expect(await emails.claimApplicantEmail(jobId, nanny.username, now + 3_600_000, 60_000)).toBe('sent');
   });
 
   it('refuses a claim for an application that does not exist', async () => {
-    await expect(store.claimApplicantEmail('no-such-job', 'nobody', Date.now(), 60_000)).rejects.toThrow('No application of nobody for job no-such-job');
+    await expect(emails.claimApplicantEmail('no-such-job', 'nobody', Date.now(), 60_000)).rejects.toThrow('No application of nobody for job no-such-job');
   });
 });
