@@ -1,5 +1,6 @@
 // Helpers for tests that run against a local cloud: its URLs, the inbox, faults, function settings.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { callJsonApi } from './awsCall';
 import type { Fault } from './endpoint';
 
@@ -93,6 +94,22 @@ export async function until<T>(probe: () => Promise<T>, done: (value: T) => bool
     const value = await probe();
     if (done(value) || Date.now() > deadline) return value;
     await sleep(100);
+  }
+}
+
+/** The reports on an on-failure queue, as soon as there are any (a batch or an event that ran out of retries). */
+export async function failureReports<T>(queueName: string, timeoutMs = 40_000): Promise<T[]> {
+  const sqs = new SQSClient({ endpoint: testCloud().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'jestfailures', secretAccessKey: 'x' } });
+  try {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
+    const reports: T[] = [];
+    for (const deadline = Date.now() + timeoutMs; !reports.length && Date.now() < deadline; ) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      reports.push(...Messages.map((message) => JSON.parse(message.Body ?? '{}') as T));
+    }
+    return reports;
+  } finally {
+    sqs.destroy();
   }
 }
 

@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { FailedInvocationRecord } from '@zero-idle/local-cloud';
-import { fireSchedule, TEST_PORT_BASE, testCloud } from '@zero-idle/local-cloud/testing';
+import { failureReports, fireSchedule, TEST_PORT_BASE } from '@zero-idle/local-cloud/testing';
 import { alertsFor, api, givenNoStoredWeeks, RULE, row, sample, store, waitFor } from '../support/prices';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -94,15 +93,7 @@ describe('gas-price-notifier end to end', () => {
     // Three invocations (the first and Lambda's two retries) of three API attempts each.
     await api().fault({ status: 500, body: '{"message":"down"}', count: 9 });
     await fireSchedule(RULE);
-    const client = new SQSClient({ endpoint: testCloud().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'gastest', secretAccessKey: 'x' } });
-    const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: 'gas-price-notifier-dev-fetch-prices-failures' }));
-    const reports: FailedInvocationRecord[] = [];
-    const deadline = Date.now() + 40_000;
-    while (!reports.length && Date.now() < deadline) {
-      const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-      reports.push(...Messages.map((message) => JSON.parse(message.Body ?? '{}') as FailedInvocationRecord));
-    }
-    client.destroy();
+    const reports = await failureReports<FailedInvocationRecord>('gas-price-notifier-dev-fetch-prices-failures');
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({
       requestContext: {

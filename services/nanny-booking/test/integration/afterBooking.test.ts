@@ -1,11 +1,10 @@
 // What follows a booking, from the table's stream: the others' declines queued and the booked nanny
 // emailed, each exactly once, through failures of SQS and SES that would otherwise lose them.
 
-import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from '@jest/globals';
 import { createDocumentClient } from '@zero-idle/core';
 import type { FailedBatchRecord } from '@zero-idle/local-cloud';
-import { emailsTo, injectFault, pendingFaults, streamRecordsFrom, testCloud, until, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { emailsTo, failureReports, injectFault, pendingFaults, streamRecordsFrom, until, waitForEmails } from '@zero-idle/local-cloud/testing';
 import { applicantEmailStore } from '../../src/applicantEmailStore';
 import { bookingStore } from '../../src/store';
 import { applicationsOf, apply, graphql, member, type Person, postJob } from '../support/people';
@@ -100,15 +99,7 @@ describe('afterBooking out of retries', () => {
       // Refused on every attempt: the first and the 5 retries (maximumRetryAttempts: 5).
       await injectFault({ service: 'ses', action: 'SendEmail', match: applicants[0]?.email, count: 6, status: 400, code: 'MessageRejected', message: 'Never' });
     });
-    const client = new SQSClient({ endpoint: testCloud().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'failurestest', secretAccessKey: 'x' } });
-    const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: 'nanny-booking-dev-after-booking-failures' }));
-    const reports: FailedBatchRecord[] = [];
-    const deadline = Date.now() + 40_000;
-    while (!reports.length && Date.now() < deadline) {
-      const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-      reports.push(...Messages.map((message) => JSON.parse(message.Body ?? '{}') as FailedBatchRecord));
-    }
-    client.destroy();
+    const reports = await failureReports<FailedBatchRecord>('nanny-booking-dev-after-booking-failures');
     expect(reports).toHaveLength(1);
     const [report] = reports;
     expect(report?.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 6 });
