@@ -8,7 +8,7 @@ import { createDocumentClient } from '@zero-idle/core';
 import { startBenchCloud } from '@zero-idle/local-cloud/bench';
 import { localUserTokens } from '@zero-idle/local-cloud/cognito';
 import { queueDeclines } from '../src/declines';
-import type { Job } from '../src/domain/rules';
+import type { Application, Job } from '../src/domain/rules';
 import { bookingStore, keys } from '../src/store';
 
 const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 1000);
@@ -72,24 +72,30 @@ async function jobWithApplications(parent: string): Promise<Job> {
   return job;
 }
 
+/** The first applicant of a bench job: the one booked (or, for a fan-out alone, left out). */
+const firstApplicant = (job: Job) => `bn${job.id.slice(0, 8)}0`;
+
+/** Every application of the job but the first applicant's, with the decline and email state. */
+async function othersOf(job: Job): Promise<Array<Application & { mail?: string }>> {
+  const others: Array<Application & { mail?: string }> = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await store.applicationsOfJob(job.id, 1_000, nextToken);
+    others.push(...page.items.filter((item) => item.nanny !== firstApplicant(job)));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return others;
+}
+
 /** Waits until every declined applicant of the job has had their email, so one phase's tail does not slow the next. */
 async function emailsDone(job: Job): Promise<void> {
   for (const started = performance.now(); ; ) {
-    let unsent = 0;
-    let nextToken: string | undefined;
-    do {
-      const page = await store.applicationsOfJob(job.id, 1_000, nextToken);
-      unsent += page.items.filter((item) => item.nanny !== firstApplicant(job) && (item as { mail?: string }).mail !== 'SENT').length;
-      nextToken = page.nextToken;
-    } while (nextToken);
+    const unsent = (await othersOf(job)).filter((item) => item.mail !== 'SENT').length;
     if (unsent === 0) return;
     if (performance.now() - started > 120_000) throw new Error(`${unsent} emails of job ${job.id} still unsent after 120 s`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
-
-/** The first applicant of a bench job: the one booked (or, for a fan-out alone, left out). */
-const firstApplicant = (job: Job) => `bn${job.id.slice(0, 8)}0`;
 
 /**
  * When the last other application of the job was DECLINED (its declinedAt), in ms after `startedAt`
@@ -98,13 +104,7 @@ const firstApplicant = (job: Job) => `bn${job.id.slice(0, 8)}0`;
  */
 async function lastDeclinedAfter(job: Job, startedAt: number): Promise<number> {
   for (;;) {
-    const others: Array<{ status: string; declinedAt?: string }> = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await store.applicationsOfJob(job.id, 1_000, nextToken);
-      others.push(...page.items.filter((item) => item.nanny !== firstApplicant(job)));
-      nextToken = page.nextToken;
-    } while (nextToken);
+    const others = await othersOf(job);
     const pending = others.filter((item) => item.status === 'PENDING').length;
     if (pending === 0) return Math.max(...others.map((item) => Date.parse(item.declinedAt ?? ''))) - startedAt;
     if (Date.now() - startedAt > 120_000) throw new Error(`${pending} applications still PENDING after 120 s`);

@@ -1,6 +1,7 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { CloudContext } from '../context';
 import type { Resolver } from '../intrinsics';
+import { fauxqsQueueUrl, fauxqsSqsClient } from './sqs';
 
 /** The resolved ARN of a resource's DestinationConfig.OnFailure (event source mapping or EventInvokeConfig), if any. */
 export function onFailureDestination(resolver: Resolver, properties: Record<string, unknown>): string | undefined {
@@ -100,14 +101,9 @@ export async function sendToOnFailureDestination(
   record: FailedBatchRecord | FailedInvocationRecord,
 ): Promise<void> {
   if (!destination.startsWith('arn:aws:sqs:')) throw new Error(`on-failure destination ${destination} is not an SQS queue; only SQS is emulated locally`);
-  const sqs = new SQSClient({
-    endpoint: `http://127.0.0.1:${context.ports.fauxqs}`,
-    region: context.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const sqs = fauxqsSqsClient(context);
   try {
-    const queueUrl = `http://127.0.0.1:${context.ports.fauxqs}/000000000000/${destination.split(':').pop()}`;
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(record) }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: fauxqsQueueUrl(context, destination), MessageBody: JSON.stringify(record) }));
   } finally {
     sqs.destroy();
   }

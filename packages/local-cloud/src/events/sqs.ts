@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type CloudContext, functionFromTarget, type LocalModule, resourcesAcross } from '../context';
+import { ACCOUNT_ID } from '../intrinsics';
 import type { LocalFunction } from '../lambda/runtime';
 
 interface QueueMapping {
@@ -9,6 +10,20 @@ interface QueueMapping {
   queueUrl: string;
   batchSize: number;
   reportBatchItemFailures: boolean;
+}
+
+/** An SQS client straight to fauxqs (the cloud's own side, not a caller's, so not through the endpoint). */
+export function fauxqsSqsClient(context: CloudContext): SQSClient {
+  return new SQSClient({
+    endpoint: `http://127.0.0.1:${context.ports.fauxqs}`,
+    region: context.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}
+
+/** A queue's URL on fauxqs, from its ARN. */
+export function fauxqsQueueUrl(context: CloudContext, queueArn: string): string {
+  return `http://127.0.0.1:${context.ports.fauxqs}/${ACCOUNT_ID}/${queueArn.split(':').pop()}`;
 }
 
 /** Lambda's SQS pollers: a few at once per mapping, as Lambda starts with five and scales up. */
@@ -27,11 +42,7 @@ export function sqsEventSourcesModule(): LocalModule {
   return {
     name: 'sqs-event-sources',
     async start(context) {
-      const sqs = new SQSClient({
-        endpoint: `http://127.0.0.1:${context.ports.fauxqs}`,
-        region: context.region,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      });
+      const sqs = fauxqsSqsClient(context);
       for (const { template, resolver, properties: p } of resourcesAcross(context, 'AWS::Lambda::EventSourceMapping')) {
         const source = resolver.resolveString(p.EventSourceArn);
         if (!source.startsWith('arn:aws:sqs:') || p.Enabled === false) continue;
@@ -39,7 +50,7 @@ export function sqsEventSourcesModule(): LocalModule {
         const mapping: QueueMapping = {
           fn: functionFromTarget(context, template, p.FunctionName),
           queueArn: source,
-          queueUrl: `http://127.0.0.1:${context.ports.fauxqs}/000000000000/${name}`,
+          queueUrl: fauxqsQueueUrl(context, source),
           batchSize: Number(p.BatchSize ?? 10),
           reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
         };

@@ -26,13 +26,10 @@ async function afterBooking(image: unknown): Promise<{ job: string; declining: n
       .getUser(bookedNanny)
       .then((user) => emailApplicantOnce({ jobId: id, nanny: bookedNanny }, user, (to) => acceptedEmail({ name: to.name, title, startsAt }))),
   ]);
-  const errors = [declining, bookedEmail].filter((result) => result.status === 'rejected').map((result) => (result.reason as Error).message);
-  if (errors.length) throw new Error(errors.join('; '));
-  return {
-    job: id,
-    declining: declining.status === 'fulfilled' ? declining.value : 0,
-    bookedEmail: bookedEmail.status === 'fulfilled' ? bookedEmail.value : '',
-  };
+  if (declining.status === 'rejected' || bookedEmail.status === 'rejected') {
+    throw new Error([declining, bookedEmail].flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message] : [])).join('; '));
+  }
+  return { job: id, declining: declining.value, bookedEmail: bookedEmail.value };
 }
 
 /**
