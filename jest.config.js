@@ -6,7 +6,7 @@ export default {
   // Cloud tests wait on real emulators and child processes; unit tests finish in milliseconds anyway.
   testTimeout: 30_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{packages,services}/*/test/unit/**/*.test.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{packages,services}/*/test/unit/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'] },
     {
       ...common,
       displayName: 'cloud',

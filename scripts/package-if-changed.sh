@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Packages every service through compose when a source, config or lockfile is newer than the last package
-# (packages/core is bundled into the functions; the local cloud is not, so its changes need no packaging).
+# (packages/core is bundled into the functions; the local cloud is not, so its changes need no packaging),
+# then checks the compiled templates as AWS would (scripts/check-templates.sh): a failed check fails the
+# setup, and the stamp is not written, so the next command packages and checks again.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -16,5 +18,6 @@ for dir in services/*/; do [ -f "$dir/.serverless/cloudformation-template-update
 if [ ! -f "$stamp" ] || [ -n "$newer" ] || [ -n "$missing" ]; then
   printf '\033[2m[setup]\033[0m %s\n' "packaging services (osls-compose package)" >&2
   pnpm exec osls-compose package --stage dev >&2
+  "$ROOT/scripts/check-templates.sh" >&2
   mkdir -p "$ROOT/.local-cloud" && touch "$stamp"
 fi

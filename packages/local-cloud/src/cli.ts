@@ -3,12 +3,15 @@ import './quietWarnings';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { localAuthorization } from './awsCall';
+import { CFN_LINT_MISSING, checksReport, checkTemplates } from './checks/index';
 import { localUserTokens } from './emulators/cognito';
 import { portsFrom, readState, startLocalCloud } from './index';
+import { loadTemplates } from './template';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const usage = `Usage: local-cloud <command> [options]
   start [--port-base 4566] [--persist] [--services a,b]   start the local cloud (Ctrl-C stops it)
+  check [--services a,b]                                  check the compiled templates as AWS would (cfn-lint, IAM, creation order)
   publish <topic> <json> [--port-base 4566]               publish an MQTT message to the IoT rules
   calls [--port-base 4566]                                AWS API calls so far, per function and action
   fire <rule> [--port-base 4566]                          fire a scheduled rule now
@@ -69,6 +72,20 @@ async function main(): Promise<void> {
       };
       process.on('SIGINT', shutdown);
       process.on('SIGTERM', shutdown);
+      return;
+    }
+    case 'check': {
+      const checks = await checkTemplates(root, loadTemplates(root, values.services?.split(',')));
+      const lines = checksReport(checks);
+      const failed = [...checks.findings.values()].some((findings) => findings.length);
+      if (failed) console.error(lines.join('\n'));
+      else console.log(lines.join('\n'));
+      if (!checks.cfnLint) {
+        // In CI a missing linter fails the run; on a laptop it is one loud line, and the rest still checks.
+        if (process.env.CI === 'true') throw new Error(`${CFN_LINT_MISSING} (CI=true: the check is required)`);
+        console.error(`\n\u001b[1;33m!!! ${CFN_LINT_MISSING}\u001b[0m\n`);
+      }
+      if (failed) process.exit(1);
       return;
     }
     case 'publish': {

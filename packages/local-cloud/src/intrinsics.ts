@@ -1,3 +1,4 @@
+import { describeStatically, NAME_PROPERTY } from './physical';
 import type { ServiceTemplate } from './template';
 
 export const ACCOUNT_ID = '000000000000';
@@ -38,19 +39,37 @@ export class Resolver {
   ref(logicalId: string): string {
     const pseudo = this.pseudo[logicalId];
     if (pseudo !== undefined) return pseudo;
-    const known = this.resources.get(logicalId);
-    if (known) return known.ref;
     if (!this.template.resources[logicalId]) throw new Error(`${this.template.service}: Ref to unknown resource ${logicalId}`);
-    return logicalId;
+    return this.describe(logicalId)?.ref ?? logicalId;
   }
 
   getAtt(logicalId: string, attribute: string): string {
-    const value = this.resources.get(logicalId)?.attributes[attribute];
-    if (value !== undefined) return value;
     const type = this.template.resources[logicalId]?.Type;
     if (!type) throw new Error(`${this.template.service}: Fn::GetAtt on unknown resource ${logicalId}`);
-    if (attribute === 'Arn') return genericArn(type, this.region, this.ref(logicalId));
+    const value = this.describe(logicalId)?.attributes[attribute];
+    if (value !== undefined) return value;
     throw new Error(`${this.template.service}: the local cloud cannot resolve ${logicalId}.${attribute} (${type})`);
+  }
+
+  /** What a module registered for the resource, else what its template alone says (its name and ARNs). */
+  describe(logicalId: string): LocalResource | undefined {
+    const known = this.resources.get(logicalId);
+    if (known) return known;
+    const resource = this.template.resources[logicalId];
+    if (!resource) return undefined;
+    const p = resource.Properties ?? {};
+    // Only the properties names are made of: the rest may refer to what is not resolvable yet.
+    const keys = [NAME_PROPERTY[resource.Type], 'StreamSpecification', 'Path', 'ClientName', 'GroupName', 'Rule'].filter(
+      (key): key is string => key !== undefined && key in p,
+    );
+    const properties = Object.fromEntries(keys.map((key) => [key, this.resolve(p[key])]));
+    return describeStatically(resource.Type, {
+      region: this.region,
+      account: ACCOUNT_ID,
+      stackName: this.pseudo['AWS::StackName'] ?? '',
+      logicalId,
+      properties,
+    });
   }
 
   resolve(value: unknown): unknown {
@@ -58,6 +77,11 @@ export class Resolver {
     if (value === null || typeof value !== 'object') return value;
     const entries = Object.entries(value);
     const [fn, arg] = entries[0] ?? [];
+    const intrinsic = entries.find(([key]) => key === 'Ref' || key.startsWith('Fn::'));
+    // CloudFormation refuses an intrinsic function beside other keys (two outputs merged into one, say).
+    if (intrinsic && entries.length > 1) {
+      throw new Error(`${this.template.service}: ${intrinsic[0]} must be the only key of its object, not one of ${entries.map(([key]) => key).join(', ')}`);
+    }
     if (entries.length === 1 && fn !== undefined) {
       switch (fn) {
         case 'Ref':
@@ -80,6 +104,8 @@ export class Resolver {
         }
         case 'Fn::Sub':
           return this.sub(arg);
+        default:
+          if (fn.startsWith('Fn::')) throw new Error(`${this.template.service}: the local cloud cannot resolve ${fn}`);
       }
     }
     return Object.fromEntries(entries.map(([key, item]) => [key, this.resolve(item)]));
@@ -102,11 +128,4 @@ export class Resolver {
       return attribute ? this.getAtt(id ?? name, attribute) : this.ref(name);
     });
   }
-}
-
-function genericArn(type: string, region: string, name: string): string {
-  const [, service = 'local', kind = 'resource'] = type.split('::');
-  const lower = service.toLowerCase();
-  if (lower === 'iam') return `arn:aws:iam::${ACCOUNT_ID}:${kind.toLowerCase()}/${name}`;
-  return `arn:aws:${lower}:${region}:${ACCOUNT_ID}:${kind.toLowerCase()}/${name}`;
 }

@@ -5,8 +5,11 @@ import { reportLine } from '../../src/lambda/runtime';
 const template = {
   service: 'svc',
   stage: 'dev',
+  region: 'eu-west-1',
   dir: '/x',
   artifactsDir: '/x/.serverless',
+  file: '/x/.serverless/cloudformation-template-update-stack.json',
+  outputs: {},
   resources: { Table: { Type: 'AWS::DynamoDB::Table' }, Fn: { Type: 'AWS::Lambda::Function' }, Role: { Type: 'AWS::IAM::Role' } },
 };
 
@@ -32,10 +35,17 @@ describe('Resolver', () => {
     expect(resolver.resolve({ nested: [{ Ref: 'AWS::URLSuffix' }] })).toEqual({ nested: ['amazonaws.com'] });
   });
 
-  it('gives unregistered resources a local ARN and fails clearly on the unknown', () => {
-    expect(resolver.resolve({ 'Fn::GetAtt': ['Role', 'Arn'] })).toBe('arn:aws:iam::000000000000:role/Role');
+  it('names unregistered resources as CloudFormation does (stack-logicalId) and fails clearly on the unknown', () => {
+    expect(resolver.resolve({ 'Fn::GetAtt': ['Role', 'Arn'] })).toBe('arn:aws:iam::000000000000:role/svc-dev-Role');
+    expect(resolver.resolve({ Ref: 'Fn' })).toBe('svc-dev-Fn');
     expect(() => resolver.resolve({ Ref: 'Missing' })).toThrow('svc: Ref to unknown resource Missing');
     expect(() => resolver.resolve({ 'Fn::GetAtt': ['Fn', 'SnapStartResponse'] })).toThrow('cannot resolve Fn.SnapStartResponse');
+    expect(() => resolver.resolve({ 'Fn::ImportValue': 'x' })).toThrow('the local cloud cannot resolve Fn::ImportValue');
+  });
+
+  it('refuses an intrinsic function beside other keys, as CloudFormation does (two outputs merged into one)', () => {
+    const merged = { Ref: 'Table', 'Fn::Sub': 'arn:aws:states:${AWS::Region}:${AWS::AccountId}:stateMachine:x' };
+    expect(() => resolver.resolve(merged)).toThrow('svc: Ref must be the only key of its object, not one of Ref, Fn::Sub');
   });
 });
 
