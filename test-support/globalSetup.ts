@@ -45,7 +45,12 @@ export default async function globalSetup(): Promise<void> {
       resolve();
     }, 50);
   });
-  const state = JSON.parse(readFileSync(file, 'utf8')) as { region: string; urls: Record<string, string> };
+  const state = JSON.parse(readFileSync(file, 'utf8')) as { region: string; urls: Record<string, string>; refused: Record<string, string[]> };
+  // A service whose template fails the checks a deploy would fail is not started; its tests cannot pass.
+  if (Object.keys(state.refused).length) {
+    child.kill('SIGINT');
+    throw new Error(`The local cloud did not start ${Object.keys(state.refused).join(', ')}:\n${Object.values(state.refused).flat().join('\n')}`);
+  }
   // Test workers start after this and inherit these.
   process.env.LOCAL_CLOUD_ENDPOINT = state.urls.endpoint;
   process.env.LOCAL_CLOUD_INBOX = state.urls.inbox;

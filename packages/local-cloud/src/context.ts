@@ -1,4 +1,6 @@
 import type { Endpoint } from './endpoint';
+import type { AccessControl } from './iam/accessControl';
+import type { IamCatalog } from './iam/catalog';
 import type { Resolver } from './intrinsics';
 import type { LocalFunction } from './lambda/runtime';
 import { resourcesOfType, type ServiceTemplate } from './template';
@@ -27,6 +29,10 @@ export interface CloudContext {
   templates: ServiceTemplate[];
   resolvers: Map<string, Resolver>;
   endpoint: Endpoint;
+  /** The account's IAM: roles, resource policies, who signs with which key; decides every request. */
+  iam: AccessControl;
+  /** AWS's catalog of IAM actions, loaded for the services the local cloud serves. */
+  catalog: IamCatalog;
   functions: FunctionRegistry;
   /** [real origin, local URL]: function environment values starting with the first get the second. */
   urlRewrites: Array<[string, string]>;
@@ -35,12 +41,22 @@ export interface CloudContext {
   log(line: string): void;
 }
 
-/** A part of the local cloud: emulators, resources from the templates, or an event source. */
+/**
+ * Creates one resource of a template, as CloudFormation's handler for its type would: registers its
+ * name and attributes for intrinsics, and fails with AWS's error where AWS validates something at
+ * creation. 'not-mine' hands the resource to the next module that creates the type.
+ */
+export type Creator = (resource: TemplateResource, context: CloudContext) => Promise<void | 'not-mine'>;
+
+/** A part of the local cloud, by AWS service: its emulator, the resource types it creates, the API it answers. */
 export interface LocalModule {
   name: string;
-  /** Registers names, ARNs and URLs every module may need before any starts (optional). */
-  prepare?(context: CloudContext): Promise<void>;
-  start(context: CloudContext): Promise<void>;
+  /** Starts what the module runs before any resource exists: an emulator, a listener, its API route. */
+  start?(context: CloudContext): Promise<void>;
+  /** Its resource types, created in CloudFormation's order (every resource after what it refers to). */
+  creates?: Record<string, Creator>;
+  /** Once every resource of every template exists. */
+  started?(context: CloudContext): Promise<void>;
   stop?(): Promise<void>;
 }
 
@@ -99,4 +115,11 @@ export function resourcesAcross(context: CloudContext, type: string): TemplateRe
 /** The name CloudFormation gives a resource: the template's, else one made from the stack and logical id. */
 export function physicalName(resource: TemplateResource, given: unknown): string {
   return String(given ?? `${resource.template.service}-${resource.template.stage}-${resource.logicalId}`);
+}
+
+/** A resource of a template as a module creates it, with its resolver. */
+export function templateResource(context: CloudContext, template: ServiceTemplate, logicalId: string): TemplateResource {
+  const resolver = context.resolvers.get(template.service);
+  if (!resolver) throw new Error(`${template.service} has no resolver`);
+  return { template, resolver, logicalId, properties: template.resources[logicalId]?.Properties ?? {} };
 }

@@ -1,28 +1,22 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isAllowed, permissionsFor, type Statement } from './iam';
+import type { AccessControl } from './iam/accessControl';
+import { AwsRefusal, type AwsResponse, awsError, type ErrorProtocol, type Operation, type SignedRequest } from './operations';
 
-/** A request to the single endpoint, with what SigV4 says about who sent it and to which service. */
-export interface AwsRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingMessage['headers'];
-  body: Buffer;
-  service: string;
-  accessKeyId: string;
-  caller: string;
+export { type AwsResponse, awsError } from './operations';
+
+/** A request as a service's handler gets it: signed, parsed into one operation, authorized. */
+export interface AwsRequest extends SignedRequest {
+  /** The operation's name (PutItem, GetObject...), for counters and faults. */
   action: string;
 }
 
-export interface AwsResponse {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
-}
-
 export interface ServiceRoute {
-  /** The operation name, for counters and faults. */
-  action(request: Omit<AwsRequest, 'action'>): string;
+  /** How the service's clients read errors. */
+  protocol(request: SignedRequest): ErrorProtocol;
+  /** The one operation a request asks for, strictly parsed, with the permissions it needs; throws AwsRefusal otherwise. */
+  operation(request: SignedRequest): Operation;
+  /** The service's access-denied error: DynamoDB answers 400 AccessDeniedException, S3 403 AccessDenied... */
+  accessDenied?: { status: number; code: string };
   handle(request: AwsRequest): Promise<AwsResponse>;
 }
 
@@ -43,15 +37,12 @@ const CREDENTIAL = /Credential=([^/]+)\/[^/]+\/([^/]+)\/([^/]+)\/aws4_request/;
 
 /**
  * One local URL for every AWS API. It routes by the service name in the SigV4 credential scope,
- * names the caller by its access key (each function has its own), counts calls per caller and
- * action, and can inject faults an emulator cannot produce.
+ * parses each request into exactly one operation, authorizes it as IAM would for whoever signed it
+ * (a function's role, a state machine's role, or the account's root user for any other key), counts
+ * calls per caller and operation, and can inject faults an emulator cannot produce.
  */
 export class Endpoint {
   private readonly routes = new Map<string, ServiceRoute>();
-  private readonly callers = new Map<string, string>();
-  /** Each function's role, to authorize its calls as IAM would (functions only; people's CLIs are not checked). */
-  private readonly roles = new Map<string, Statement[]>();
-  private readonly denials: Array<{ caller: string; action: string; resource: string; at: string }> = [];
   private readonly calls: Record<string, Record<string, number>> = {};
   private faults: Fault[] = [];
   private readonly localApis = new Map<string, () => unknown>();
@@ -60,7 +51,7 @@ export class Endpoint {
 
   constructor(
     readonly port: number,
-    private readonly region = 'us-east-1',
+    private readonly iam: AccessControl,
   ) {}
 
   get url(): string {
@@ -79,12 +70,6 @@ export class Endpoint {
   /** Adds a local action (POST /_local/...), such as firing a schedule now. */
   localAction(method: string, path: RegExp, act: (match: RegExpExecArray, body: Buffer) => AwsResponse): void {
     this.localActions.push({ method, path, act });
-  }
-
-  /** Gives an access key a caller name (a function's name), so its calls are counted under it. */
-  nameCaller(accessKeyId: string, caller: string, statements?: Statement[]): void {
-    this.callers.set(accessKeyId, caller);
-    if (statements) this.roles.set(caller, statements);
   }
 
   async start(): Promise<void> {
@@ -108,7 +93,7 @@ export class Endpoint {
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const body = await readBody(req);
-    if (url.pathname.startsWith('/_local/')) return send(res, this.local(req.method ?? 'GET', url.pathname, body));
+    if (url.pathname.startsWith('/_local/')) return send(res, this.local(req.method ?? 'GET', url.pathname, body, url.searchParams));
 
     const credential =
       CREDENTIAL.exec(String(req.headers.authorization ?? '')) ?? CREDENTIAL.exec(`Credential=${url.searchParams.get('X-Amz-Credential') ?? ''}`);
@@ -117,7 +102,8 @@ export class Endpoint {
     const route = this.routes.get(service);
     if (!route) return send(res, awsError(400, 'UnknownService', `The local cloud has no ${service} service`));
 
-    const partial = {
+    const { name: caller, principal } = this.iam.caller(accessKeyId);
+    const signed: SignedRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
@@ -125,28 +111,31 @@ export class Endpoint {
       body,
       service,
       accessKeyId,
-      caller: this.callers.get(accessKeyId) ?? `client:${accessKeyId}`,
+      caller,
     };
-    const request = { ...partial, action: route.action(partial) };
+    const protocol = route.protocol(signed);
+    let operation: Operation;
+    try {
+      operation = route.operation(signed);
+    } catch (error) {
+      if (error instanceof AwsRefusal) return send(res, awsError(error.status, error.code, error.message, protocol));
+      throw error;
+    }
+    const request: AwsRequest = {
+      ...signed,
+      action: operation.name,
+      headers: { ...signed.headers, ...(operation.forward?.headers ?? {}) },
+      body: operation.forward?.body ?? body,
+    };
     this.count(request);
-    const denied = this.deniedPermission(request);
+    const denied = operation.unauthenticated ? undefined : this.iam.check(caller, principal, operation.permissions);
     if (denied) {
-      this.denials.push({ caller: request.caller, ...denied, at: new Date().toISOString() });
-      return send(
-        res,
-        awsError(403, 'AccessDeniedException', `User: ${request.caller} is not authorized to perform: ${denied.action} on resource: ${denied.resource}`),
-      );
+      const { status, code } = route.accessDenied ?? { status: 403, code: 'AccessDeniedException' };
+      return send(res, awsError(status, code, denied.message, protocol));
     }
     const fault = this.takeFault(request);
-    if (fault) return send(res, awsError(fault.status, fault.code, fault.message));
+    if (fault) return send(res, awsError(fault.status, fault.code, fault.message, protocol));
     send(res, await route.handle(request));
-  }
-
-  /** The first permission the caller's role lacks, as IAM would refuse it; undefined when all are allowed. */
-  private deniedPermission(request: AwsRequest) {
-    const statements = this.roles.get(request.caller);
-    if (!statements) return undefined;
-    return permissionsFor(request, this.region)?.find((permission) => !isAllowed(statements, permission));
   }
 
   private count(request: AwsRequest): void {
@@ -171,7 +160,7 @@ export class Endpoint {
   }
 
   /** The local cloud's own API: health, call counters, fault injection. */
-  private local(method: string, path: string, body: Buffer): AwsResponse {
+  private local(method: string, path: string, body: Buffer, query: URLSearchParams): AwsResponse {
     const ok = (payload: unknown) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
     if (path === '/_local/health') return ok({ ok: true });
     const describe = this.localApis.get(path);
@@ -181,8 +170,16 @@ export class Endpoint {
       if (match) return action.act(match, body);
     }
     if (path === '/_local/calls' && method === 'GET') return ok(this.calls);
-    if (path === '/_local/denials' && method === 'GET') return ok(this.denials);
-    if (path === '/_local/denials' && method === 'DELETE') return ok({ cleared: this.denials.splice(0).length });
+    if (path === '/_local/denials' && method === 'GET') return ok(this.iam.denials);
+    if (path === '/_local/denials' && method === 'DELETE') {
+      // ?caller=...&action=...: only the denials a test provoked on purpose, not its neighbours'.
+      const keep = (denial: { caller: string; action: string }) =>
+        (query.has('caller') && denial.caller !== query.get('caller')) || (query.has('action') && denial.action !== query.get('action'));
+      const kept = this.iam.denials.filter(keep);
+      const cleared = this.iam.denials.length - kept.length;
+      this.iam.denials.splice(0, this.iam.denials.length, ...kept);
+      return ok({ cleared });
+    }
     if (path === '/_local/calls' && method === 'DELETE') {
       for (const caller of Object.keys(this.calls)) delete this.calls[caller];
       return ok({ cleared: true });
@@ -210,15 +207,6 @@ export class Endpoint {
     }
     return { status: 404, body: `No local API at ${method} ${path}` };
   }
-}
-
-/** An AWS-shaped error: JSON and REST-JSON SDK clients read the code from x-amzn-ErrorType. */
-export function awsError(status: number, code: string, message: string): AwsResponse {
-  return {
-    status,
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': code },
-    body: JSON.stringify({ __type: code, message, Message: message }),
-  };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

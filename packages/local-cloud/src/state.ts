@@ -7,6 +7,8 @@ export interface LocalCloudState {
   region: string;
   startedInMs: number;
   services: string[];
+  /** Services not started because their templates fail the checks a deploy would fail, with the findings. */
+  refused: Record<string, string[]>;
   urls: Record<string, string>;
 }
 

@@ -174,3 +174,22 @@ export function lambdaContext(functionName = 'test') {
     succeed: () => undefined,
   };
 }
+
+export interface Denial {
+  caller: string;
+  action: string;
+  resource: string;
+  reason: string;
+}
+
+/** The requests refused so far (IAM or a resource policy said no), optionally only a caller's. */
+export async function denials(filter: { caller?: string; action?: string } = {}): Promise<Denial[]> {
+  const all = (await (await fetch(`${testCloud().endpoint}/_local/denials`)).json()) as Denial[];
+  return all.filter((denial) => (!filter.caller || denial.caller === filter.caller) && (!filter.action || denial.action === filter.action));
+}
+
+/** Forgets the denials a test provoked on purpose (the run fails on any left), leaving other tests' alone. */
+export async function clearDenials(filter: { caller: string; action?: string }): Promise<void> {
+  const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  await fetch(`${testCloud().endpoint}/_local/denials?${query}`, { method: 'DELETE' });
+}

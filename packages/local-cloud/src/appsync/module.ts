@@ -24,7 +24,8 @@ interface LocalApi {
   defaultMode: AuthMode;
   modes: Set<AuthMode>;
   apiKeys: Set<string>;
-  resolvers: Map<string, LocalFunction>;
+  /** Each field's function and the data source role AppSync invokes it with. */
+  resolvers: Map<string, { fn: LocalFunction; roleArn?: string }>;
   verifyCognito?: ReturnType<typeof cognitoVerifier>;
 }
 
@@ -40,9 +41,9 @@ export function appSyncModule(): LocalModule {
   const apis: Array<{ service: string; name: string; url: string; apiKeys: string[] }> = [];
   return {
     name: 'appsync',
-    async prepare(context) {
-      let port = context.ports.appSync;
-      for (const api of resourcesAcross(context, 'AWS::AppSync::GraphQLApi')) {
+    creates: {
+      'AWS::AppSync::GraphQLApi': async (api, context) => {
+        const port = context.ports.appSync + ports.size;
         const url = `http://127.0.0.1:${port}/graphql`;
         ports.set(`${api.template.service}/${api.logicalId}`, port);
         const apiId = `local${api.template.service.replace(/[^a-z0-9]/gi, '')}`;
@@ -50,28 +51,34 @@ export function appSyncModule(): LocalModule {
           ref: `arn:aws:appsync:${context.region}:${ACCOUNT_ID}:apis/${apiId}`,
           attributes: { ApiId: apiId, Arn: `arn:aws:appsync:${context.region}:${ACCOUNT_ID}:apis/${apiId}`, GraphQLUrl: url, GraphQLEndpointArn: apiId },
         });
-        for (const key of resourcesAcross(context, 'AWS::AppSync::ApiKey').filter((candidate) => candidate.template === api.template)) {
-          const value = `da2-local${key.logicalId.toLowerCase()}`;
-          key.resolver.register(key.logicalId, { ref: value, attributes: { ApiKey: value, Arn: `${apiId}/apikeys/${value}` } });
-        }
-        for (const source of resourcesAcross(context, 'AWS::AppSync::DataSource').filter((candidate) => candidate.template === api.template)) {
-          const name = String(source.properties.Name);
-          source.resolver.register(source.logicalId, {
-            ref: `${apiId}/datasources/${name}`,
-            attributes: { Name: name, DataSourceArn: `${apiId}/datasources/${name}` },
-          });
-        }
         context.urls[`${api.template.service}.graphql`] = url;
-        port += 1;
-      }
+      },
+      'AWS::AppSync::ApiKey': async (key) => {
+        const value = `da2-local${key.logicalId.toLowerCase()}`;
+        key.resolver.register(key.logicalId, {
+          ref: value,
+          attributes: { ApiKey: value, Arn: `${key.resolver.resolveString(key.properties.ApiId)}/apikeys/${value}` },
+        });
+      },
+      'AWS::AppSync::DataSource': async (source) => {
+        const name = String(source.properties.Name);
+        const apiId = source.resolver.resolveString(source.properties.ApiId);
+        source.resolver.register(source.logicalId, {
+          ref: `${apiId}/datasources/${name}`,
+          attributes: { Name: name, DataSourceArn: `${apiId}/datasources/${name}` },
+        });
+      },
+      // Built with their API once every resource exists (started, below).
+      'AWS::AppSync::GraphQLSchema': async () => undefined,
+      'AWS::AppSync::Resolver': async () => undefined,
     },
-    async start(context) {
+    async started(context) {
       context.endpoint.localApi('appsync', () => apis);
       for (const api of resourcesAcross(context, 'AWS::AppSync::GraphQLApi')) {
         const local = buildApi(context, api);
         const port = ports.get(`${api.template.service}/${api.logicalId}`) ?? 0;
         const server = createServer((req, res) => {
-          serve(local, req, res).catch((error: Error) => {
+          serve(context, local, req, res).catch((error: Error) => {
             context.log(`[appsync ${local.name}] ${error.stack ?? error.message}`);
             reply(res, 500, { errors: [{ message: 'Internal server error', errorType: 'InternalFailure' }] });
           });
@@ -103,7 +110,7 @@ function buildApi(context: CloudContext, api: TemplateResource): LocalApi {
       .filter(belongs)
       .map((source) => [String(source.properties.Name), source]),
   );
-  const resolvers = new Map<string, LocalFunction>();
+  const resolvers = new Map<string, { fn: LocalFunction; roleArn?: string }>();
   for (const field of resourcesAcross(context, 'AWS::AppSync::Resolver').filter(belongs)) {
     const fp = field.properties;
     if (fp.Kind === 'PIPELINE' || fp.RequestMappingTemplate || fp.Code) {
@@ -114,7 +121,8 @@ function buildApi(context: CloudContext, api: TemplateResource): LocalApi {
     const source = dataSources.get(resolver.resolveString(fp.DataSourceName));
     const lambda = (source?.properties.LambdaConfig as { LambdaFunctionArn?: unknown } | undefined)?.LambdaFunctionArn;
     if (!source || !lambda) throw new Error(`${template.service}: resolver ${fp.TypeName}.${fp.FieldName} needs an AWS_LAMBDA data source`);
-    resolvers.set(`${fp.TypeName}.${fp.FieldName}`, functionFromTarget(context, template, lambda));
+    const roleArn = source.properties.ServiceRoleArn === undefined ? undefined : resolver.resolveString(source.properties.ServiceRoleArn);
+    resolvers.set(`${fp.TypeName}.${fp.FieldName}`, { fn: functionFromTarget(context, template, lambda), roleArn });
   }
 
   const defaultMode = String(p.AuthenticationType) as AuthMode;
@@ -164,7 +172,7 @@ async function authenticate(api: LocalApi, req: IncomingMessage): Promise<Caller
   throw new UnauthorizedError('Valid authorization header not provided.');
 }
 
-async function serve(api: LocalApi, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(context: CloudContext, api: LocalApi, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'POST') return reply(res, 405, { errors: [{ message: 'POST a GraphQL request to /graphql' }] });
   let caller: Caller;
   try {
@@ -198,20 +206,29 @@ async function serve(api: LocalApi, req: IncomingMessage, res: ServerResponse): 
     document,
     variableValues: body.variables,
     operationName: body.operationName,
-    fieldResolver: fieldResolver(api, caller, req, body.variables),
+    fieldResolver: fieldResolver(context, api, caller, req, body.variables),
   });
   reply(res, 200, format(result as ExecutionResult));
 }
 
-function fieldResolver(api: LocalApi, caller: Caller, req: IncomingMessage, variables?: Record<string, unknown>): GraphQLFieldResolver<unknown, unknown> {
+function fieldResolver(
+  context: CloudContext,
+  api: LocalApi,
+  caller: Caller,
+  req: IncomingMessage,
+  variables?: Record<string, unknown>,
+): GraphQLFieldResolver<unknown, unknown> {
   return async (source, args, _context, info) => {
     const type = info.parentType;
     const field = type.getFields()[info.fieldName];
     if (field && !authorize(caller, api.defaultMode, type, field)) {
       throw Object.assign(new Error(`Not Authorized to access ${info.fieldName} on type ${type.name}`), { errorType: 'Unauthorized' });
     }
-    const fn = api.resolvers.get(`${type.name}.${info.fieldName}`);
-    if (!fn) return (source as Record<string, unknown> | null)?.[info.fieldName] ?? null;
+    const resolver = api.resolvers.get(`${type.name}.${info.fieldName}`);
+    if (!resolver) return (source as Record<string, unknown> | null)?.[info.fieldName] ?? null;
+    const { fn } = resolver;
+    const refused = dataSourceRefusal(context, resolver);
+    if (refused) throw Object.assign(new Error(refused), { errorType: 'Lambda:AccessDeniedException' });
     const event = {
       arguments: args,
       identity: caller.mode === 'AMAZON_COGNITO_USER_POOLS' ? caller.identity : null,
@@ -232,6 +249,18 @@ function fieldResolver(api: LocalApi, caller: Caller, req: IncomingMessage, vari
     if (!result.ok) throw Object.assign(new Error(result.error.errorMessage), { errorType: result.error.errorType });
     return result.result;
   };
+}
+
+/**
+ * AppSync invokes a data source's function with the data source's role: the role must trust
+ * appsync.amazonaws.com and allow lambda:InvokeFunction on the function. Why not, or undefined.
+ */
+function dataSourceRefusal(context: CloudContext, resolver: { fn: LocalFunction; roleArn?: string }): string | undefined {
+  const role = resolver.roleArn ? context.iam.role(resolver.roleArn) : undefined;
+  if (!role || !context.iam.trusts(role, 'appsync.amazonaws.com')) return `AppSync cannot assume the data source role ${resolver.roleArn ?? '(none)'}`;
+  return context.iam.check(`appsync:${role.name}`, context.iam.session(role, 'appsync'), [
+    { action: 'lambda:InvokeFunction', resource: resolver.fn.config.arn },
+  ])?.message;
 }
 
 /** AppSync's selectionSetList: every selected field path, nested paths joined with "/". */

@@ -5,6 +5,7 @@ import { callJsonApi } from '../awsCall';
 import { type LocalModule, physicalName, resourcesAcross } from '../context';
 import { proxyTo } from '../endpoint';
 import { ACCOUNT_ID } from '../intrinsics';
+import { cognitoOperation } from './cognitoOperations';
 import { spawnGuarded } from './guard';
 import { waitUntil } from './wait';
 
@@ -21,16 +22,18 @@ export function cognitoCall<T = Record<string, unknown>>(url: string, action: st
  */
 export function cognitoModule(): LocalModule {
   let stop: (() => Promise<void>) | undefined;
+  let url = '';
+  const pools: Array<{ service: string; pool: string; clients: string[]; groups: string[] }> = [];
+  const poolOf = (id: string) => pools.find((pool) => pool.pool === id);
   return {
     name: 'cognito',
     async start(context) {
-      const pools = resourcesAcross(context, 'AWS::Cognito::UserPool');
-      if (!pools.length) return;
+      if (!resourcesAcross(context, 'AWS::Cognito::UserPool').length) return;
       const dir = join(context.root, '.local-cloud', `cognito-${context.ports.endpoint}`);
       // Like DynamoDB: users live as long as the local cloud unless it runs with --persist.
       if (!context.dataDir) rmSync(dir, { recursive: true, force: true });
       mkdirSync(join(dir, '.cognito'), { recursive: true });
-      const url = `http://127.0.0.1:${context.ports.cognito}`;
+      url = `http://127.0.0.1:${context.ports.cognito}`;
       writeFileSync(
         join(dir, '.cognito', 'config.json'),
         JSON.stringify({
@@ -49,16 +52,17 @@ export function cognitoModule(): LocalModule {
       });
       context.urls.cognito = url;
       context.endpoint.route('cognito-idp', {
-        action: (request) =>
-          String(request.headers['x-amz-target'] ?? '')
-            .split('.')
-            .pop() ?? 'Unknown',
+        protocol: () => 'json',
+        operation: (request) => cognitoOperation(request, context.region, context.catalog),
+        accessDenied: { status: 400, code: 'AccessDeniedException' },
         handle: proxyTo(url),
       });
-
-      const { UserPools = [] } = await cognitoCall<{ UserPools?: Array<{ Id: string; Name: string }> }>(url, 'ListUserPools', { MaxResults: 60 });
-      for (const pool of pools) {
+      context.endpoint.localApi('cognito', () => pools);
+    },
+    creates: {
+      'AWS::Cognito::UserPool': async (pool, context) => {
         const name = physicalName(pool, pool.properties.UserPoolName);
+        const { UserPools = [] } = await cognitoCall<{ UserPools?: Array<{ Id: string; Name: string }> }>(url, 'ListUserPools', { MaxResults: 60 });
         const id =
           UserPools.find((existing) => existing.Name === name)?.Id ??
           (
@@ -77,42 +81,37 @@ export function cognitoModule(): LocalModule {
             UserPoolId: id,
           },
         });
+        pools.push({ service: pool.template.service, pool: id, clients: [], groups: [] });
         context.log(`user pool ${name}: ${id}`);
-      }
-      for (const client of resourcesAcross(context, 'AWS::Cognito::UserPoolClient')) {
+      },
+      'AWS::Cognito::UserPoolClient': async (client, context) => {
         const poolId = client.resolver.resolveString(client.properties.UserPoolId);
+        const pool = poolOf(poolId);
+        if (!pool) throw new Error(`User pool ${poolId} does not exist (ResourceNotFoundException)`);
         const name = physicalName(client, client.properties.ClientName);
         const { UserPoolClients = [] } = await cognitoCall<{ UserPoolClients?: Array<{ ClientId: string; ClientName: string }> }>(url, 'ListUserPoolClients', {
           UserPoolId: poolId,
           MaxResults: 60,
-        }).catch(() => ({ UserPoolClients: [] }));
+        });
         const clientId =
           UserPoolClients.find((existing) => existing.ClientName === name)?.ClientId ??
           (await cognitoCall<{ UserPoolClient: { ClientId: string } }>(url, 'CreateUserPoolClient', { UserPoolId: poolId, ClientName: name })).UserPoolClient
             .ClientId;
         client.resolver.register(client.logicalId, { ref: clientId, attributes: { ClientId: clientId, Name: name } });
+        pool.clients.push(clientId);
         context.log(`user pool client ${name}: ${clientId}`);
-      }
-      context.endpoint.localApi('cognito', () =>
-        pools.map((pool) => ({
-          service: pool.template.service,
-          pool: pool.resolver.getAtt(pool.logicalId, 'UserPoolId'),
-          clients: resourcesAcross(context, 'AWS::Cognito::UserPoolClient')
-            .filter((client) => client.resolver.resolveString(client.properties.UserPoolId) === pool.resolver.getAtt(pool.logicalId, 'UserPoolId'))
-            .map((client) => client.resolver.ref(client.logicalId)),
-          groups: resourcesAcross(context, 'AWS::Cognito::UserPoolGroup')
-            .filter((group) => group.template === pool.template)
-            .map((group) => String(group.properties.GroupName)),
-        })),
-      );
-      for (const group of resourcesAcross(context, 'AWS::Cognito::UserPoolGroup')) {
+      },
+      'AWS::Cognito::UserPoolGroup': async (group) => {
         const poolId = group.resolver.resolveString(group.properties.UserPoolId);
+        const pool = poolOf(poolId);
+        if (!pool) throw new Error(`User pool ${poolId} does not exist (ResourceNotFoundException)`);
         const name = String(group.properties.GroupName);
         await cognitoCall(url, 'CreateGroup', { UserPoolId: poolId, GroupName: name, Description: group.properties.Description }).catch((error: Error) => {
           if (!/GroupExists|already exists/i.test(error.message)) throw error;
         });
         group.resolver.register(group.logicalId, { ref: name, attributes: {} });
-      }
+        pool.groups.push(name);
+      },
     },
     async stop() {
       await stop?.();

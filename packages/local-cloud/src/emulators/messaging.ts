@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { localAuthorization } from '../awsCall';
-import { type CloudContext, type LocalModule, physicalName, resourcesAcross } from '../context';
+import type { CloudContext, LocalModule } from '../context';
 import { type AwsRequest, type AwsResponse, proxyTo } from '../endpoint';
+import { parsePolicy } from '../iam/policy';
 import { ACCOUNT_ID } from '../intrinsics';
-import { invokeAsync } from '../lambda/module';
+import { invokeAsync, serviceMayInvoke } from '../lambda/module';
+import { snsOperation, sqsOperation } from './messagingOperations';
 
 interface Notification {
   topicArn: string;
@@ -23,24 +25,10 @@ interface Notification {
  */
 export function messagingModule(): LocalModule {
   let app: { close(): Promise<unknown> } | undefined;
+  let sqs: SQSClient | undefined;
+  let sns: SNSClient | undefined;
   return {
     name: 'sns-sqs',
-    async prepare(context) {
-      for (const queue of resourcesAcross(context, 'AWS::SQS::Queue')) {
-        const name = physicalName(queue, queue.properties.QueueName);
-        // A queue URL on the local endpoint: the SDK sends every call there, and fauxqs reads the name from the path.
-        const queueUrl = `${context.endpoint.url}/${ACCOUNT_ID}/${name}`;
-        queue.resolver.register(queue.logicalId, {
-          ref: queueUrl,
-          attributes: { Arn: `arn:aws:sqs:${context.region}:${ACCOUNT_ID}:${name}`, QueueName: name, QueueUrl: queueUrl },
-        });
-      }
-      for (const resource of resourcesAcross(context, 'AWS::SNS::Topic')) {
-        const name = physicalName(resource, resource.properties.TopicName);
-        const arn = `arn:aws:sns:${context.region}:${ACCOUNT_ID}:${name}`;
-        resource.resolver.register(resource.logicalId, { ref: arn, attributes: { TopicArn: arn, TopicName: name } });
-      }
-    },
     async start(context) {
       // Loaded here, not imported above: its node:sqlite warning is emitted while imports are linked,
       // before the CLI's warning filter could run.
@@ -49,77 +37,111 @@ export function messagingModule(): LocalModule {
       app = fauxqs;
       await fauxqs.listen({ host: '127.0.0.1', port: context.ports.fauxqs });
       const url = `http://127.0.0.1:${context.ports.fauxqs}`;
-      const sns = new SNSClient({ endpoint: url, region: context.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-      await createQueues(context, url);
-      await createTopics(context, sns);
+      const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+      sqs = new SQSClient({ endpoint: url, region: context.region, credentials });
+      const topics = new SNSClient({ endpoint: url, region: context.region, credentials });
+      sns = topics;
 
       // The link at the foot of every notification email, as in AWS: opening it unsubscribes.
       context.endpoint.localAction('GET', /^\/_local\/sns\/unsubscribe\/(.+)$/, (match) => {
         const SubscriptionArn = decodeURIComponent(match[1] ?? '');
-        void sns
+        void topics
           .send(new UnsubscribeCommand({ SubscriptionArn }))
           .catch((error: Error) => context.log(`sns: unsubscribe ${SubscriptionArn}: ${error.message}`));
         return { status: 200, headers: { 'content-type': 'text/plain' }, body: `Unsubscribed ${SubscriptionArn}\n` };
       });
       const forward = proxyTo(url);
-      context.endpoint.route('sqs', { action: (request) => queryOrJsonAction(request), handle: forward });
+      context.endpoint.route('sqs', {
+        protocol: (request) => (request.headers['x-amz-target'] ? 'json' : 'query'),
+        operation: (request) => sqsOperation(request, context.region, context.catalog),
+        accessDenied: { status: 403, code: 'AccessDenied' },
+        handle: forward,
+      });
       context.endpoint.route('sns', {
-        action: (request) => queryOrJsonAction(request),
+        protocol: () => 'query',
+        operation: (request) => snsOperation(request, context.region, context.catalog),
+        accessDenied: { status: 403, code: 'AuthorizationError' },
         handle: async (request) => {
           const response = await forward(request);
           if (response.status === 200 && (request.action === 'Publish' || request.action === 'PublishBatch')) {
-            for (const notification of notificationsOf(request, response)) await deliver(context, sns, notification);
+            for (const notification of notificationsOf(request, response)) await deliver(context, topics, notification);
           }
           return response;
         },
       });
     },
+    creates: {
+      // Queues with their attributes (RedrivePolicy included); a Ref is the queue URL, on the local endpoint.
+      'AWS::SQS::Queue': async ({ resolver, logicalId, properties }, context) => {
+        const name = String(resolver.describe(logicalId)?.attributes.QueueName);
+        const { QueueName: _name, Tags: _tags, ...rest } = resolver.resolve(properties) as Record<string, unknown>;
+        const attributes = Object.fromEntries(
+          Object.entries(rest).map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)]),
+        );
+        await sqs?.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+        // A queue URL on the local endpoint: the SDK sends every call there, and fauxqs reads the name from the path.
+        const queueUrl = `${context.endpoint.url}/${ACCOUNT_ID}/${name}`;
+        resolver.register(logicalId, {
+          ref: queueUrl,
+          attributes: { Arn: `arn:aws:sqs:${context.region}:${ACCOUNT_ID}:${name}`, QueueName: name, QueueUrl: queueUrl },
+        });
+        context.log(
+          `queue ${name}${rest.RedrivePolicy ? ` (dead letters after ${(rest.RedrivePolicy as { maxReceiveCount?: number }).maxReceiveCount} receives)` : ''}`,
+        );
+      },
+      'AWS::SQS::QueuePolicy': async ({ resolver, logicalId, properties }, context) => {
+        const p = resolver.resolve(properties) as { Queues: string[]; PolicyDocument: unknown };
+        for (const queueUrl of p.Queues) {
+          const arn = `arn:aws:sqs:${context.region}:${ACCOUNT_ID}:${queueUrl.split('/').pop()}`;
+          context.iam.addResourcePolicy(arn, parsePolicy(p.PolicyDocument, `queue policy ${logicalId}`, { resourcePolicy: true }));
+        }
+      },
+      'AWS::SNS::Topic': async ({ resolver, logicalId, properties }, context) => {
+        const name = String(resolver.describe(logicalId)?.attributes.TopicName);
+        const { TopicArn = '' } = (await sns?.send(new CreateTopicCommand({ Name: name }))) ?? {};
+        resolver.register(logicalId, { ref: TopicArn, attributes: { TopicArn, TopicName: name } });
+        const subscriptions = resolver.resolve(properties.Subscription ?? []) as Array<{ Protocol: string; Endpoint: string }>;
+        for (const subscription of subscriptions) await subscribe(context, sns, TopicArn, subscription);
+        context.log(`topic ${name}${subscriptions.length ? `: ${subscriptions.map((s) => `${s.Protocol}:${s.Endpoint}`).join(', ')}` : ''}`);
+      },
+      'AWS::SNS::Subscription': async ({ resolver, properties }, context) => {
+        const p = resolver.resolve(properties) as { TopicArn: string; Protocol: string; Endpoint: string };
+        await subscribe(context, sns, p.TopicArn, p);
+      },
+      'AWS::SNS::TopicPolicy': async ({ resolver, logicalId, properties }, context) => {
+        const p = resolver.resolve(properties) as { Topics: string[]; PolicyDocument: unknown };
+        for (const topicArn of p.Topics)
+          context.iam.addResourcePolicy(topicArn, parsePolicy(p.PolicyDocument, `topic policy ${logicalId}`, { resourcePolicy: true }));
+      },
+    },
     async stop() {
+      sqs?.destroy();
+      sns?.destroy();
       await app?.close();
     },
   };
 }
 
-/** Queues from the templates (with their attributes, RedrivePolicy included); a Ref is the queue URL. */
-async function createQueues(context: CloudContext, url: string): Promise<void> {
-  const sqs = new SQSClient({ endpoint: url, region: context.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const queues = resourcesAcross(context, 'AWS::SQS::Queue');
-  // Dead-letter queues first: a RedrivePolicy names its DLQ's ARN.
-  queues.sort((a, b) => Number(Boolean(a.properties.RedrivePolicy)) - Number(Boolean(b.properties.RedrivePolicy)));
-  for (const queue of queues) {
-    const name = queue.resolver.getAtt(queue.logicalId, 'QueueName');
-    const { logicalId: _id, QueueName: _name, Tags: _tags, ...properties } = queue.resolver.resolve(queue.properties) as Record<string, unknown>;
-    const attributes = Object.fromEntries(
-      Object.entries(properties).map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)]),
-    );
-    await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-    context.log(
-      `queue ${name}${properties.RedrivePolicy ? ` (dead letters after ${(properties.RedrivePolicy as { maxReceiveCount?: number }).maxReceiveCount} receives)` : ''}`,
-    );
+/**
+ * Subscribes an endpoint to a topic. fauxqs delivers SNS to SQS itself, without asking the queue's
+ * policy; so that no message arrives that AWS would not deliver, a queue whose policy does not let
+ * this topic send to it is refused here.
+ */
+async function subscribe(
+  context: CloudContext,
+  sns: SNSClient | undefined,
+  topicArn: string,
+  subscription: { Protocol: string; Endpoint: string },
+): Promise<void> {
+  if (subscription.Protocol === 'sqs') {
+    const principal = { kind: 'service' as const, service: 'sns.amazonaws.com' };
+    const decision = context.iam.decide(principal, { action: 'sqs:SendMessage', resource: subscription.Endpoint, context: { 'aws:SourceArn': topicArn } });
+    if (!decision.allowed)
+      throw new Error(
+        `the queue policy of ${subscription.Endpoint} does not let ${topicArn} send to it (sqs:SendMessage for sns.amazonaws.com): AWS would drop every message, which fauxqs would deliver`,
+      );
   }
-  sqs.destroy();
-}
-
-async function createTopics(context: CloudContext, sns: SNSClient): Promise<void> {
-  for (const { resolver, logicalId, properties } of resourcesAcross(context, 'AWS::SNS::Topic')) {
-    const name = resolver.getAtt(logicalId, 'TopicName');
-    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
-    const subscriptions = resolver.resolve(properties.Subscription ?? []) as Array<{ Protocol: string; Endpoint: string }>;
-    for (const subscription of subscriptions)
-      await sns.send(new SubscribeCommand({ TopicArn, Protocol: subscription.Protocol, Endpoint: subscription.Endpoint }));
-    context.log(`topic ${name}${subscriptions.length ? `: ${subscriptions.map((s) => `${s.Protocol}:${s.Endpoint}`).join(', ')}` : ''}`);
-  }
-  for (const { resolver, properties } of resourcesAcross(context, 'AWS::SNS::Subscription')) {
-    const p = resolver.resolve(properties) as { TopicArn: string; Protocol: string; Endpoint: string };
-    await sns.send(new SubscribeCommand({ TopicArn: p.TopicArn, Protocol: p.Protocol, Endpoint: p.Endpoint }));
-  }
-}
-
-/** SNS speaks the query protocol (form body, Action=...); SQS speaks JSON (X-Amz-Target). */
-function queryOrJsonAction(request: Omit<AwsRequest, 'action'>): string {
-  const target = request.headers['x-amz-target'];
-  if (target) return String(target).split('.').pop() ?? 'Unknown';
-  return new URLSearchParams(request.body.toString()).get('Action') ?? 'Unknown';
+  await sns?.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: subscription.Protocol, Endpoint: subscription.Endpoint }));
 }
 
 function notificationsOf(request: AwsRequest, response: AwsResponse): Notification[] {
@@ -152,6 +174,7 @@ async function deliver(context: CloudContext, sns: SNSClient, notification: Noti
         context.log(`sns: ${notification.topicArn}: no local function ${endpoint}; notification ${notification.messageId} not delivered to it`);
         continue;
       }
+      if (!serviceMayInvoke(context, 'sns.amazonaws.com', fn, { arn: notification.topicArn })) continue;
       void invokeAsync(context, fn, snsEvent(context, notification, subscription.SubscriptionArn ?? ''), `sns ${notification.topicArn}`);
     }
   }

@@ -1,43 +1,44 @@
 import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type LocalModule, physicalName, resourcesAcross } from '../context';
+import type { LocalModule } from '../context';
 import { proxyTo } from '../endpoint';
-import { ACCOUNT_ID } from '../intrinsics';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb';
+import { dynamoDbOperation } from './dynamodbOperations';
 import { type SesLocal, startSesLocal } from './ses';
+import { sesOperation } from './sesOperations';
 
 /** DynamoDB Local behind the endpoint, with every table (GSIs, LSIs, streams) the templates declare. */
 export function dynamoDbModule(): LocalModule {
   let dynamo: DynamoDbLocal | undefined;
+  let client: DynamoDBClient | undefined;
   return {
     name: 'dynamodb',
     async start(context) {
       dynamo = await startDynamoDbLocal({ port: context.ports.dynamodb, dataDir: context.dataDir });
       context.endpoint.route('dynamodb', {
-        action: (request) =>
-          String(request.headers['x-amz-target'] ?? '')
-            .split('.')
-            .pop() ?? 'Unknown',
+        protocol: () => 'json',
+        operation: (request) => dynamoDbOperation(request, context.region, context.catalog),
+        accessDenied: { status: 400, code: 'AccessDeniedException' },
         handle: proxyTo(dynamo.url),
       });
       context.urls.dynamodb = dynamo.url;
-      const client = new DynamoDBClient({ endpoint: dynamo.url, region: context.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-      for (const resource of resourcesAcross(context, 'AWS::DynamoDB::Table')) {
-        const properties = resource.resolver.resolve(resource.properties) as Record<string, unknown>;
-        const tableName = physicalName(resource, properties.TableName);
-        await createTable(client, tableInput(tableName, properties));
+      client = new DynamoDBClient({ endpoint: dynamo.url, region: context.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    },
+    creates: {
+      'AWS::DynamoDB::Table': async ({ resolver, logicalId, properties }, context) => {
+        if (!client) throw new Error('DynamoDB Local is not running');
+        const tableName = resolver.ref(logicalId);
+        await createTable(client, tableInput(tableName, resolver.resolve(properties) as Record<string, unknown>));
         const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-        resource.resolver.register(resource.logicalId, {
+        const described = resolver.describe(logicalId);
+        resolver.register(logicalId, {
           ref: tableName,
-          attributes: {
-            Arn: `arn:aws:dynamodb:${context.region}:${ACCOUNT_ID}:table/${tableName}`,
-            ...(Table?.LatestStreamArn ? { StreamArn: Table.LatestStreamArn } : {}),
-          },
+          attributes: { Arn: described?.attributes.Arn ?? '', ...(Table?.LatestStreamArn ? { StreamArn: Table.LatestStreamArn } : {}) },
         });
         context.log(`table ${tableName}${Table?.LatestStreamArn ? ' (stream)' : ''}`);
-      }
-      client.destroy();
+      },
     },
     async stop() {
+      client?.destroy();
       await dynamo?.stop();
     },
   };
@@ -84,11 +85,10 @@ export function sesModule(): LocalModule {
     async start(context) {
       ses = await startSesLocal({ port: context.ports.ses });
       context.endpoint.route('ses', {
-        action: (request) => {
-          if (request.path === '/v2/email/outbound-emails') return 'SendEmail';
-          if (request.path === '/v2/email/outbound-bulk-emails') return 'SendBulkEmail';
-          return new URLSearchParams(request.body.toString()).get('Action') ?? `${request.method} ${request.path}`;
-        },
+        // The v2 API is REST with JSON errors; v1 is the query protocol, with XML errors.
+        protocol: (request) => (request.path.startsWith('/v2/') ? 'json' : 'query'),
+        operation: (request) => sesOperation(request, context.region),
+        accessDenied: { status: 403, code: 'AccessDeniedException' },
         handle: proxyTo(ses.url),
       });
       context.urls.inbox = ses.url;

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { localAuthorization } from '../awsCall';
 import type { CloudContext, LocalModule } from '../context';
-import { resourcesAcross } from '../context';
 import { type AwsRequest, type AwsResponse, proxyTo } from '../endpoint';
-import { invokeAsync } from '../lambda/module';
+import { parsePolicy } from '../iam/policy';
+import { ACCOUNT_ID } from '../intrinsics';
+import { invokeAsync, serviceMayInvoke } from '../lambda/module';
 import type { LocalFunction } from '../lambda/runtime';
+import { s3Operation } from './s3Operations';
 
 interface Notification {
   bucket: string;
@@ -20,71 +22,32 @@ export type ObjectCreated = (bucket: string, key: string, size: number, eTag: st
 /**
  * S3 through fauxqs (path-style, on the endpoint), with the buckets of the templates and the
  * ObjectCreated notifications fauxqs lacks: a Lambda configuration of a bucket gets S3's event record,
- * asynchronously, for each object created under its prefix/suffix filter.
+ * asynchronously, for each object created under its prefix/suffix filter. As in AWS, a bucket is
+ * created only if its functions' permissions let S3 invoke them ("Unable to validate the following
+ * destination configurations"), and its policy is enforced with the caller's identity policies.
  */
 export function s3Module(register: (notify: ObjectCreated) => void): LocalModule {
   const notifications: Notification[] = [];
+  let fauxqs = '';
   return {
     name: 's3',
-    async prepare(context) {
-      for (const bucket of buckets(context)) {
-        const name = String(bucket.properties.BucketName ?? bucket.logicalId.toLowerCase());
-        bucket.resolver.register(bucket.logicalId, {
-          ref: name,
-          attributes: { Arn: `arn:aws:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com`, RegionalDomainName: `${name}.s3.${context.region}.amazonaws.com` },
-        });
-      }
-    },
     async start(context) {
-      const fauxqs = `http://127.0.0.1:${context.ports.fauxqs}`;
+      fauxqs = `http://127.0.0.1:${context.ports.fauxqs}`;
       const forward = proxyTo(fauxqs);
       const notify: ObjectCreated = (bucket, key, size, eTag, how) => {
         const event = `s3:ObjectCreated:${how}`;
         for (const target of notifications) {
           if (target.bucket !== bucket || !key.startsWith(target.prefix) || !key.endsWith(target.suffix)) continue;
           if (!target.events.some((pattern) => pattern === event || (pattern.endsWith('*') && event.startsWith(pattern.slice(0, -1))))) continue;
+          if (!serviceMayInvoke(context, 's3.amazonaws.com', target.fn, { arn: `arn:aws:s3:::${bucket}` })) continue;
           void invokeAsync(context, target.fn, s3Event(context, bucket, key, size, eTag, how), `s3 ${bucket}`);
         }
       };
       register(notify);
-      for (const bucket of buckets(context)) {
-        const name = bucket.resolver.ref(bucket.logicalId);
-        const created = await fetch(`${fauxqs}/${name}`, {
-          method: 'PUT',
-          headers: LOCAL_AUTH,
-        });
-        if (!created.ok && created.status !== 409) throw new Error(`Could not create bucket ${name}: ${created.status} ${await created.text()}`);
-        const configurations =
-          ((bucket.properties.NotificationConfiguration as { LambdaConfigurations?: unknown[] } | undefined)?.LambdaConfigurations as Array<{
-            Event: string;
-            Function: unknown;
-            Filter?: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } };
-          }>) ?? [];
-        for (const configuration of configurations) {
-          const rules = configuration.Filter?.S3Key?.Rules ?? [];
-          const fn = context.functions.find(bucket.resolver.resolveString(configuration.Function));
-          if (!fn) throw new Error(`${bucket.template.service}: bucket ${name} notifies a function the local cloud does not run`);
-          notifications.push({
-            bucket: name,
-            fn,
-            events: [configuration.Event],
-            prefix: rules.find((rule) => rule.Name.toLowerCase() === 'prefix')?.Value ?? '',
-            suffix: rules.find((rule) => rule.Name.toLowerCase() === 'suffix')?.Value ?? '',
-          });
-        }
-        context.log(
-          `bucket ${name}${
-            configurations.length
-              ? ` -> ${notifications
-                  .filter((n) => n.bucket === name)
-                  .map((n) => `${n.fn.config.name} (${n.prefix}*${n.suffix})`)
-                  .join(', ')}`
-              : ''
-          }`,
-        );
-      }
       context.endpoint.route('s3', {
-        action: (request) => s3Action(request),
+        protocol: () => 's3',
+        operation: (request) => s3Operation(request),
+        accessDenied: { status: 403, code: 'AccessDenied' },
         handle: async (request: AwsRequest): Promise<AwsResponse> => {
           const response = await forward(request);
           const created = request.action === 'PutObject' || request.action === 'CompleteMultipartUpload' || request.action === 'CopyObject';
@@ -98,29 +61,60 @@ export function s3Module(register: (notify: ObjectCreated) => void): LocalModule
         },
       });
     },
+    creates: {
+      'AWS::S3::Bucket': async (bucket, context) => {
+        // The framework's deployment bucket: artifacts are read from .serverless/ here.
+        if (bucket.logicalId === 'ServerlessDeploymentBucket') return;
+        const name = bucket.resolver.ref(bucket.logicalId);
+        const configurations =
+          ((bucket.properties.NotificationConfiguration as { LambdaConfigurations?: unknown[] } | undefined)?.LambdaConfigurations as Array<{
+            Event: string;
+            Function: unknown;
+            Filter?: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } };
+          }>) ?? [];
+        const targets = configurations.map((configuration) => {
+          const arn = bucket.resolver.resolveString(configuration.Function);
+          const fn = context.functions.find(arn);
+          if (!fn) throw new Error(`InvalidArgument: Unable to validate the following destination configurations (${arn}: the function does not exist)`);
+          const rules = configuration.Filter?.S3Key?.Rules ?? [];
+          return {
+            bucket: name,
+            fn,
+            events: [configuration.Event],
+            prefix: rules.find((rule) => rule.Name.toLowerCase() === 'prefix')?.Value ?? '',
+            suffix: rules.find((rule) => rule.Name.toLowerCase() === 'suffix')?.Value ?? '',
+          };
+        });
+        // PutBucketNotificationConfiguration verifies that each function's permissions let S3 invoke it from this bucket.
+        const unauthorized = targets.filter(
+          (target) =>
+            !context.iam.decide(
+              { kind: 'service', service: 's3.amazonaws.com' },
+              {
+                action: 'lambda:InvokeFunction',
+                resource: target.fn.config.arn,
+                context: { 'aws:SourceArn': `arn:aws:s3:::${name}`, 'aws:SourceAccount': ACCOUNT_ID },
+              },
+            ).allowed,
+        );
+        if (unauthorized.length)
+          throw new Error(
+            `InvalidArgument: Unable to validate the following destination configurations: ${unauthorized.map((target) => `Not authorized to invoke function [${target.fn.config.arn}]`).join('; ')} (an AWS::Lambda::Permission for s3.amazonaws.com with SourceArn arn:aws:s3:::${name} must exist first: DependsOn it)`,
+          );
+        const created = await fetch(`${fauxqs}/${name}`, { method: 'PUT', headers: LOCAL_AUTH });
+        if (!created.ok && created.status !== 409) throw new Error(`Could not create bucket ${name}: ${created.status} ${await created.text()}`);
+        notifications.push(...targets);
+        context.log(`bucket ${name}${targets.length ? ` -> ${targets.map((n) => `${n.fn.config.name} (${n.prefix}*${n.suffix})`).join(', ')}` : ''}`);
+      },
+      'AWS::S3::BucketPolicy': async ({ resolver, logicalId, properties }, context) => {
+        if (logicalId === 'ServerlessDeploymentBucketPolicy') return;
+        const p = resolver.resolve(properties) as { Bucket: string; PolicyDocument: unknown };
+        const exists = await fetch(`${fauxqs}/${p.Bucket}`, { method: 'HEAD', headers: LOCAL_AUTH });
+        if (!exists.ok) throw new Error(`NoSuchBucket: The specified bucket does not exist (${p.Bucket})`);
+        context.iam.addResourcePolicy(`arn:aws:s3:::${p.Bucket}`, parsePolicy(p.PolicyDocument, `bucket policy of ${p.Bucket}`, { resourcePolicy: true }));
+      },
+    },
   };
-}
-
-/** The templates' buckets, but for the framework's own deployment bucket (artifacts live on disk here). */
-function buckets(context: CloudContext) {
-  return resourcesAcross(context, 'AWS::S3::Bucket').filter((bucket) => bucket.logicalId !== 'ServerlessDeploymentBucket');
-}
-
-function s3Action(request: Omit<AwsRequest, 'action'>): string {
-  const [, bucket, ...key] = request.path.split('/');
-  const hasKey = key.length > 0 && key.join('/') !== '';
-  if (request.method === 'PUT' && hasKey) {
-    if (request.query.has('partNumber')) return 'UploadPart';
-    return request.headers['x-amz-copy-source'] ? 'CopyObject' : 'PutObject';
-  }
-  if (request.method === 'POST' && request.query.has('uploadId')) return 'CompleteMultipartUpload';
-  if (request.method === 'POST' && request.query.has('uploads')) return 'CreateMultipartUpload';
-  if (request.method === 'GET' && hasKey) return 'GetObject';
-  if (request.method === 'HEAD' && hasKey) return 'HeadObject';
-  if (request.method === 'DELETE' && request.query.has('uploadId')) return 'AbortMultipartUpload';
-  if (request.method === 'DELETE' && hasKey) return 'DeleteObject';
-  if (request.method === 'GET' && bucket) return 'ListObjectsV2';
-  return `${request.method} bucket`;
 }
 
 function s3Event(context: CloudContext, bucket: string, key: string, size: number, eTag: string, how: string) {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { SMTPServer } from 'smtp-server';
-import { type LocalModule, resourcesAcross } from '../context';
+import { type CloudContext, type LocalModule, resourcesAcross } from '../context';
+import { ACCOUNT_ID } from '../intrinsics';
 import { type ObjectCreated, putObject } from './s3';
 
 interface ReceiptRule {
   name: string;
+  arn: string;
   recipients: string[];
   bucket: string;
   prefix: string;
@@ -20,34 +22,17 @@ const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
  * SES email receiving: an SMTP listener on 127.0.0.1 that applies the templates' receipt rules. A
  * message for a rule's recipient is stored, with the X-SES headers SES adds (spam and virus verdicts
  * when the rule scans), in the rule's bucket under its prefix and the SES message id, and so triggers
- * the bucket's notifications. Messages over 40 MB are refused, as SES refuses them.
+ * the bucket's notifications. Messages over 40 MB are refused, as SES refuses them. As in AWS, a rule
+ * whose bucket policy does not let SES write is not created (InvalidS3Configuration).
  */
 export function sesReceivingModule(objectCreated: () => ObjectCreated | undefined): LocalModule {
   let server: SMTPServer | undefined;
+  const rules: ReceiptRule[] = [];
+  const ruleSets = new Set<string>();
   return {
     name: 'ses-receiving',
     async start(context) {
-      const rules: ReceiptRule[] = resourcesAcross(context, 'AWS::SES::ReceiptRule').flatMap(({ resolver, properties }) => {
-        const rule = resolver.resolve(properties.Rule) as {
-          Name?: string;
-          Enabled?: boolean;
-          Recipients?: string[];
-          ScanEnabled?: boolean;
-          Actions?: Array<{ S3Action?: { BucketName: string; ObjectKeyPrefix?: string } }>;
-        };
-        const s3 = rule.Actions?.find((action) => action.S3Action)?.S3Action;
-        if (rule.Enabled === false || !s3) return [];
-        return [
-          {
-            name: rule.Name ?? 'rule',
-            recipients: (rule.Recipients ?? []).map((r) => r.toLowerCase()),
-            bucket: s3.BucketName,
-            prefix: s3.ObjectKeyPrefix ?? '',
-            scan: Boolean(rule.ScanEnabled),
-          },
-        ];
-      });
-      if (!rules.length) return;
+      if (!resourcesAcross(context, 'AWS::SES::ReceiptRule').length) return;
       const fauxqs = `http://127.0.0.1:${context.ports.fauxqs}`;
       const matching = (recipient: string) =>
         rules.find(
@@ -76,6 +61,10 @@ export function sesReceivingModule(objectCreated: () => ObjectCreated | undefine
               if (!rule || stored.has(rule)) return;
               stored.add(rule);
               const messageId = randomUUID().replace(/-/g, '');
+              const key = `${rule.prefix}${messageId}`;
+              // SES writes as itself, for the rule: the bucket policy decides, message by message.
+              const denied = sesMayNotWrite(context, rule, key);
+              if (denied) throw new Error(`rule ${rule.name} could not write to bucket ${rule.bucket}: ${denied}`);
               const text = raw.toString('latin1');
               const spam = rule.scan ? (text.includes(GTUBE) ? 'FAIL' : 'PASS') : 'PROCESSING_FAILED';
               const virus = rule.scan ? (text.includes(EICAR) ? 'FAIL' : 'PASS') : 'PROCESSING_FAILED';
@@ -88,7 +77,6 @@ export function sesReceivingModule(objectCreated: () => ObjectCreated | undefine
                 `X-SES-Receipt: local ${rule.name}`,
               ].join('\r\n');
               const object = Buffer.concat([Buffer.from(`${headers}\r\n`), raw]);
-              const key = `${rule.prefix}${messageId}`;
               const eTag = await putObject(fauxqs, rule.bucket, key, object);
               context.log(`ses receiving: ${from} -> ${recipient}: stored s3://${rule.bucket}/${key} (${object.length} bytes, spam ${spam}, virus ${virus})`);
               objectCreated()?.(rule.bucket, key, object.length, eTag, 'Put');
@@ -108,12 +96,53 @@ export function sesReceivingModule(objectCreated: () => ObjectCreated | undefine
         server?.listen(context.ports.smtp, '127.0.0.1', () => resolve());
       });
       context.urls.smtp = `smtp://127.0.0.1:${context.ports.smtp}`;
-      context.log(
-        `ses receiving: smtp://127.0.0.1:${context.ports.smtp} (${rules.map((rule) => `${rule.recipients.join(',')} -> s3://${rule.bucket}/${rule.prefix}`).join('; ')})`,
-      );
+    },
+    creates: {
+      'AWS::SES::ReceiptRuleSet': async ({ resolver, logicalId }) => {
+        ruleSets.add(resolver.ref(logicalId));
+      },
+      'AWS::SES::ReceiptRule': async ({ resolver, logicalId, properties }, context) => {
+        const ruleSetName = resolver.resolveString(properties.RuleSetName);
+        if (!ruleSets.has(ruleSetName)) throw new Error(`RuleSetDoesNotExist: Rule set does not exist: ${ruleSetName}`);
+        const rule = resolver.resolve(properties.Rule) as {
+          Name?: string;
+          Enabled?: boolean;
+          Recipients?: string[];
+          ScanEnabled?: boolean;
+          Actions?: Array<Record<string, { BucketName?: string; ObjectKeyPrefix?: string }>>;
+        };
+        const name = resolver.ref(logicalId);
+        const unsupported = (rule.Actions ?? []).flatMap((action) => Object.keys(action)).filter((kind) => kind !== 'S3Action');
+        if (unsupported.length) throw new Error(`the local cloud runs S3 actions of receipt rules only, not ${unsupported.join(', ')}`);
+        const s3 = rule.Actions?.find((action) => action.S3Action)?.S3Action;
+        if (!s3?.BucketName) return;
+        const receipt: ReceiptRule = {
+          name,
+          arn: `arn:aws:ses:${context.region}:${ACCOUNT_ID}:receipt-rule-set/${ruleSetName}:receipt-rule/${name}`,
+          recipients: (rule.Recipients ?? []).map((r) => r.toLowerCase()),
+          bucket: s3.BucketName,
+          prefix: s3.ObjectKeyPrefix ?? '',
+          scan: Boolean(rule.ScanEnabled),
+        };
+        // CreateReceiptRule has SES write to the bucket first: without the bucket policy's grant, no rule.
+        const denied = sesMayNotWrite(context, receipt, `${receipt.prefix}AMAZON_SES_SETUP_NOTIFICATION`);
+        if (denied) throw new Error(`InvalidS3Configuration: Could not write to bucket: ${receipt.bucket} (${denied})`);
+        if (rule.Enabled === false) return;
+        rules.push(receipt);
+        context.log(`ses receiving rule ${name}: ${receipt.recipients.join(',')} -> s3://${receipt.bucket}/${receipt.prefix}`);
+      },
     },
     async stop() {
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },
   };
+}
+
+/** Why SES may not put this object in the rule's bucket (the bucket policy decides, with the rule as aws:SourceArn), or undefined when it may. */
+function sesMayNotWrite(context: CloudContext, rule: ReceiptRule, key: string): string | undefined {
+  // SES sends the rule and its account; older policies check the account as aws:Referer.
+  const source = { 'aws:SourceArn': rule.arn, 'aws:SourceAccount': ACCOUNT_ID, 'aws:Referer': ACCOUNT_ID };
+  return context.iam.check('ses.amazonaws.com', { kind: 'service', service: 'ses.amazonaws.com' }, [
+    { action: 's3:PutObject', resource: `arn:aws:s3:::${rule.bucket}/${key}`, context: source },
+  ])?.message;
 }

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callJsonApi } from '../awsCall';
-import { type CloudContext, functionFromTarget, type LocalModule, resourcesAcross } from '../context';
+import { type CloudContext, functionFromTarget, type LocalModule } from '../context';
 import type { LocalFunction } from '../lambda/runtime';
 import { passesFilters } from './filterPattern';
-import { failedBatchRecord, onFailureDestination, sendToOnFailureDestination } from './onFailure';
+import { failedBatchRecord, mayReportTo, onFailureDestination, sendToOnFailureDestination } from './onFailure';
 
 interface StreamMapping {
   fn: LocalFunction;
@@ -42,13 +42,13 @@ export function dynamoDbStreamsModule(): LocalModule {
   const loops: Promise<void>[] = [];
   return {
     name: 'dynamodb-streams',
-    async start(context) {
-      for (const { template, resolver, logicalId, properties: p } of resourcesAcross(context, 'AWS::Lambda::EventSourceMapping')) {
+    creates: {
+      'AWS::Lambda::EventSourceMapping': async ({ template, resolver, logicalId, properties: p }, context) => {
         const source = resolver.resolveString(p.EventSourceArn);
-        if (!source.includes(':dynamodb:') || !source.includes('/stream/')) continue;
-        if (p.Enabled === false) continue;
+        if (!source.includes(':dynamodb:') || !source.includes('/stream/')) return 'not-mine';
+        const fn = functionFromTarget(context, template, p.FunctionName);
         const mapping: StreamMapping = {
-          fn: functionFromTarget(context, template, p.FunctionName),
+          fn,
           streamArn: source,
           batchSize: Number(p.BatchSize ?? 100),
           startingPosition: p.StartingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
@@ -59,12 +59,20 @@ export function dynamoDbStreamsModule(): LocalModule {
           maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? -1),
           onFailure: onFailureDestination(resolver, p),
         };
+        // CreateEventSourceMapping checks that the function's role may read the stream and send to the destination.
+        if (!context.iam.roleAllows(fn.config.roleArn, fn.config.name, ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], source))
+          throw new Error(
+            `InvalidParameterValueException: Cannot access stream ${source}. Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM.`,
+          );
+        if (mapping.onFailure && !mayReportTo(context, fn, mapping.onFailure))
+          throw new Error('InvalidParameterValueException: The provided execution role does not have permissions to call SendMessage on SQS');
+        if (p.Enabled === false) return;
         if (p.BisectBatchOnFunctionError) context.log(`${logicalId}: BisectBatchOnFunctionError is not emulated locally; failed batches are retried whole`);
         context.log(
           `stream ${source.split('/')[1]} -> ${mapping.fn.config.name} (batch ${mapping.batchSize}${mapping.filters.length ? `, ${mapping.filters.length} filter(s)` : ''}${mapping.reportBatchItemFailures ? ', ReportBatchItemFailures' : ''})`,
         );
         loops.push(pollStream(context, mapping, () => stopped));
-      }
+      },
     },
     async stop() {
       stopped = true;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type CloudContext, functionFromTarget, type LocalModule } from '../context';
+import { ACCOUNT_ID } from '../intrinsics';
+import { serviceMayInvoke } from '../lambda/module';
 import type { LocalFunction } from '../lambda/runtime';
 import { resourcesOfType } from '../template';
 
@@ -12,33 +14,45 @@ interface Route {
   fn: LocalFunction;
 }
 
-/** API Gateway HTTP APIs (payload format 2.0): each API of the templates on its own local port. */
+/**
+ * API Gateway HTTP APIs (payload format 2.0): each API of the templates on its own local port. A
+ * route invokes its function only if the function's permissions let API Gateway invoke it for that
+ * route (else a 500, as API Gateway answers).
+ */
 export function httpApiModule(): LocalModule {
   const servers: Server[] = [];
   const ports = new Map<string, number>();
+  let nextPort = 0;
   return {
     name: 'http-api',
-    // Ports and URLs first: functions may take an API's URL from the template (Fn::GetAtt ApiEndpoint).
-    async prepare(context) {
-      let port = context.ports.httpApis;
-      for (const template of context.templates) {
-        for (const [apiId] of resourcesOfType(template, 'AWS::ApiGatewayV2::Api')) {
-          const url = `http://127.0.0.1:${port}`;
-          ports.set(`${template.service}/${apiId}`, port);
-          context.urls[`${template.service}.httpApi`] = url;
-          context.resolvers.get(template.service)?.register(apiId, { ref: apiId, attributes: { ApiEndpoint: url } });
-          port += 1;
-        }
-      }
-    },
     async start(context) {
+      nextPort = context.ports.httpApis;
+    },
+    creates: {
+      // Its URL first: functions may take it from the template (Fn::GetAtt ApiEndpoint).
+      'AWS::ApiGatewayV2::Api': async ({ template, resolver, logicalId }, context) => {
+        const port = nextPort++;
+        const url = `http://127.0.0.1:${port}`;
+        ports.set(`${template.service}/${logicalId}`, port);
+        context.urls[`${template.service}.httpApi`] = url;
+        resolver.register(logicalId, { ref: logicalId, attributes: { ApiEndpoint: url, ApiId: logicalId } });
+      },
+      // The local API serves its $default stage, deployed as routes are created.
+      'AWS::ApiGatewayV2::Stage': async () => undefined,
+      'AWS::ApiGatewayV2::Integration': async ({ template, properties }, context) => {
+        functionFromTarget(context, template, properties.IntegrationUri);
+      },
+      'AWS::ApiGatewayV2::Route': async () => undefined,
+    },
+    async started(context) {
       for (const template of context.templates) {
         for (const [apiId] of resourcesOfType(template, 'AWS::ApiGatewayV2::Api')) {
           const routes = routesOf(context, template, apiId);
           const port = ports.get(`${template.service}/${apiId}`) ?? 0;
           const url = `http://127.0.0.1:${port}`;
+          const sourceArn = (method: string, path: string) => `arn:aws:execute-api:${context.region}:${ACCOUNT_ID}:${apiId}/$default/${method}${path}`;
           const server = createServer((req, res) => {
-            handle(apiId, routes, req, res).catch((error: Error) => {
+            handle(context, apiId, routes, sourceArn, req, res).catch((error: Error) => {
               context.log(`[http-api ${template.service}] ${error.stack ?? error.message}`);
               reply(res, 500, { message: 'Internal Server Error' });
             });
@@ -110,11 +124,21 @@ function match(routes: Route[], method: string, path: string): { route: Route; p
   return fallback ? { route: fallback } : undefined;
 }
 
-async function handle(apiId: string, routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  context: CloudContext,
+  apiId: string,
+  routes: Route[],
+  sourceArn: (method: string, path: string) => string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
   const found = match(routes, method, url.pathname);
   if (!found) return reply(res, 404, { message: 'Not Found' });
+  if (!serviceMayInvoke(context, 'apigateway.amazonaws.com', found.route.fn, { arn: sourceArn(method, url.pathname) })) {
+    return reply(res, 500, { message: 'Internal Server Error' });
+  }
 
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);

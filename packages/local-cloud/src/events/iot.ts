@@ -1,10 +1,12 @@
-import { type CloudContext, functionFromTarget, type LocalModule, resourcesAcross } from '../context';
-import { awsError } from '../endpoint';
-import { invokeAsync } from '../lambda/module';
+import { type CloudContext, functionFromTarget, type LocalModule } from '../context';
+import { ACCOUNT_ID } from '../intrinsics';
+import { invokeAsync, serviceMayInvoke } from '../lambda/module';
 import type { LocalFunction } from '../lambda/runtime';
+import { AwsRefusal, awsError } from '../operations';
 
 interface TopicRule {
   name: string;
+  arn: string;
   filter: string;
   functions: LocalFunction[];
 }
@@ -26,41 +28,51 @@ export function topicMatches(filter: string, topic: string): boolean {
 
 /**
  * AWS IoT topic rules with Lambda actions. Messages are published through the endpoint's IoT data
- * API (`aws iot-data publish`), and each matching rule invokes its function asynchronously, as IoT does.
+ * API (`aws iot-data publish`, authorized as iot:Publish on the topic), and each matching rule invokes
+ * its functions asynchronously, as IoT does, if their permissions let IoT invoke them for the rule.
  */
 export function iotModule(): LocalModule {
   const rules: TopicRule[] = [];
   return {
     name: 'iot',
     async start(context) {
-      for (const { template, logicalId, properties } of resourcesAcross(context, 'AWS::IoT::TopicRule')) {
-        const payload = properties.TopicRulePayload as {
-          Sql: string;
-          RuleDisabled?: boolean;
-          Actions?: Array<{ Lambda?: { FunctionArn: unknown } }>;
-        };
-        if (payload.RuleDisabled) continue;
-        const sql = SELECT_ALL.exec(payload.Sql);
-        if (!sql) throw new Error(`${template.service}: ${logicalId}: the local cloud runs only "SELECT * FROM '<topic>'", not ${payload.Sql}`);
-        const functions = (payload.Actions ?? []).flatMap((action) =>
-          action.Lambda ? [functionFromTarget(context, template, action.Lambda.FunctionArn)] : [],
-        );
-        const name = String(properties.RuleName ?? logicalId);
-        rules.push({ name, filter: sql[1] ?? '', functions });
-        context.log(`iot rule ${name}: ${sql[1]} -> ${functions.map((fn) => fn.config.name).join(', ')}`);
-      }
       context.endpoint.route('iotdata', {
-        action: (request) => (request.path.startsWith('/topics/') ? 'Publish' : `${request.method} ${request.path}`),
+        protocol: () => 'json',
+        operation: (request) => {
+          if (!request.path.startsWith('/topics/') || request.method !== 'POST')
+            throw new AwsRefusal(400, 'UnsupportedOperation', 'The local IoT data API supports Publish only');
+          const topic = decodeURIComponent(request.path.slice('/topics/'.length));
+          return { name: 'Publish', permissions: [{ action: 'iot:Publish', resource: `arn:aws:iot:${context.region}:${ACCOUNT_ID}:topic/${topic}` }] };
+        },
+        accessDenied: { status: 403, code: 'ForbiddenException' },
         handle: async (request) => {
-          if (!request.path.startsWith('/topics/') || request.method !== 'POST') {
-            return awsError(400, 'UnsupportedOperation', 'The local IoT data API supports Publish only');
-          }
           const topic = decodeURIComponent(request.path.slice('/topics/'.length));
           const delivered = publish(context, rules, topic, request.body);
           if (delivered instanceof Error) return awsError(400, 'InvalidRequestException', delivered.message);
           return { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' };
         },
       });
+    },
+    creates: {
+      'AWS::IoT::TopicRule': async ({ template, resolver, logicalId, properties }, context) => {
+        const name = resolver.ref(logicalId);
+        // CreateTopicRule's constraint: IoT refuses a name with a hyphen.
+        if (!/^[a-zA-Z0-9_]+$/.test(name))
+          throw new Error(
+            `InvalidRequestException: 1 validation error detected: Value '${name}' at 'ruleName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9_]+$`,
+          );
+        const payload = properties.TopicRulePayload as { Sql: string; RuleDisabled?: boolean; Actions?: Array<{ Lambda?: { FunctionArn: unknown } }> };
+        const sql = SELECT_ALL.exec(payload.Sql);
+        if (!sql) throw new Error(`the local cloud runs only "SELECT * FROM '<topic>'", not ${payload.Sql}`);
+        const unsupported = (payload.Actions ?? []).flatMap((action) => Object.keys(action)).filter((kind) => kind !== 'Lambda');
+        if (unsupported.length) throw new Error(`the local cloud runs Lambda actions of IoT rules only, not ${unsupported.join(', ')}`);
+        const functions = (payload.Actions ?? []).flatMap((action) =>
+          action.Lambda ? [functionFromTarget(context, template, action.Lambda.FunctionArn)] : [],
+        );
+        if (payload.RuleDisabled) return;
+        rules.push({ name, arn: resolver.getAtt(logicalId, 'Arn'), filter: sql[1] ?? '', functions });
+        context.log(`iot rule ${name}: ${sql[1]} -> ${functions.map((fn) => fn.config.name).join(', ')}`);
+      },
     },
   };
 }
@@ -79,7 +91,10 @@ function publish(context: CloudContext, rules: TopicRule[], topic: string, paylo
     return new Error(`The message on ${topic} is not JSON, so SELECT * yields nothing`);
   }
   for (const rule of matching) {
-    for (const fn of rule.functions) void invokeAsync(context, fn, event, `iot rule ${rule.name}`);
+    for (const fn of rule.functions) {
+      // IoT logs a failed rule action and moves on; so does the local cloud (and lists the denial).
+      if (serviceMayInvoke(context, 'iot.amazonaws.com', fn, { arn: rule.arn })) void invokeAsync(context, fn, event, `iot rule ${rule.name}`);
+    }
   }
   return matching.length;
 }

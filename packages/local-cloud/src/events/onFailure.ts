@@ -1,12 +1,18 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { CloudContext } from '../context';
 import type { Resolver } from '../intrinsics';
+import type { LocalFunction } from '../lambda/runtime';
 import { fauxqsQueueUrl, fauxqsSqsClient } from './sqs';
 
 /** The resolved ARN of a resource's DestinationConfig.OnFailure (event source mapping or EventInvokeConfig), if any. */
 export function onFailureDestination(resolver: Resolver, properties: Record<string, unknown>): string | undefined {
   const destination = (properties.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
   return destination ? resolver.resolveString(destination) : undefined;
+}
+
+/** Whether the function's execution role may send to an on-failure destination (Lambda sends with it, and checks so when it is configured). */
+export function mayReportTo(context: CloudContext, fn: LocalFunction, destination: string): boolean {
+  return context.iam.roleAllows(fn.config.roleArn, fn.config.name, [destination.startsWith('arn:aws:sns:') ? 'sns:Publish' : 'sqs:SendMessage'], destination);
 }
 
 /** What Lambda sends to a stream mapping's on-failure destination: where the batch is, not the records. */

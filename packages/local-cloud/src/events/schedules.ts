@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type CloudContext, functionFromTarget, type LocalModule, physicalName, resourcesAcross } from '../context';
+import { type CloudContext, functionFromTarget, type LocalModule } from '../context';
 import { ACCOUNT_ID } from '../intrinsics';
-import { invokeAsync } from '../lambda/module';
+import { invokeAsync, serviceMayInvoke } from '../lambda/module';
 import type { LocalFunction } from '../lambda/runtime';
 import { parseSchedule, type Schedule } from './scheduleExpression';
 
@@ -24,24 +24,6 @@ export function schedulesModule(): LocalModule {
   return {
     name: 'schedules',
     async start(context) {
-      for (const resource of resourcesAcross(context, 'AWS::Events::Rule')) {
-        const { template, resolver, properties: p } = resource;
-        if (!p.ScheduleExpression || p.State === 'DISABLED') continue;
-        const name = physicalName(resource, p.Name);
-        const targets = ((p.Targets as Array<{ Arn: unknown; Input?: unknown }> | undefined) ?? []).map((target) => ({
-          fn: functionFromTarget(context, template, target.Arn),
-          input: target.Input === undefined ? undefined : resolver.resolveString(target.Input),
-        }));
-        const rule: ScheduledRule = {
-          name,
-          arn: `arn:aws:events:${context.region}:${ACCOUNT_ID}:rule/${name}`,
-          schedule: parseSchedule(String(p.ScheduleExpression)),
-          targets,
-        };
-        rules.set(name, rule);
-        arm(context, rule);
-        context.log(`schedule ${name}: ${rule.schedule.expression} -> ${targets.map((t) => t.fn.config.name).join(', ')} (next ${rule.nextAt?.toISOString()})`);
-      }
       context.endpoint.localApi('schedules', () =>
         [...rules.values()].map((rule) => ({
           name: rule.name,
@@ -57,6 +39,21 @@ export function schedulesModule(): LocalModule {
         fire(context, rule, time);
         return { status: 202, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fired: rule.name, time: time.toISOString() }) };
       });
+    },
+    creates: {
+      'AWS::Events::Rule': async ({ template, resolver, logicalId, properties: p }, context) => {
+        if (!p.ScheduleExpression) throw new Error('the local cloud runs scheduled rules only, not event patterns');
+        const name = resolver.ref(logicalId);
+        const targets = ((p.Targets as Array<{ Arn: unknown; Input?: unknown }> | undefined) ?? []).map((target) => ({
+          fn: functionFromTarget(context, template, target.Arn),
+          input: target.Input === undefined ? undefined : resolver.resolveString(target.Input),
+        }));
+        const rule: ScheduledRule = { name, arn: resolver.getAtt(logicalId, 'Arn'), schedule: parseSchedule(String(p.ScheduleExpression)), targets };
+        if (p.State === 'DISABLED') return;
+        rules.set(name, rule);
+        arm(context, rule);
+        context.log(`schedule ${name}: ${rule.schedule.expression} -> ${targets.map((t) => t.fn.config.name).join(', ')} (next ${rule.nextAt?.toISOString()})`);
+      },
     },
     async stop() {
       for (const rule of rules.values()) clearTimeout(rule.timer);
@@ -89,6 +86,9 @@ function fire(context: CloudContext, rule: ScheduledRule, time: Date): void {
     detail: {},
   };
   context.log(`schedule ${rule.name} fired`);
-  for (const target of rule.targets)
+  for (const target of rule.targets) {
+    // EventBridge sends the rule as aws:SourceArn and no aws:SourceAccount (a permission requiring one never matches).
+    if (!serviceMayInvoke(context, 'events.amazonaws.com', target.fn, { arn: rule.arn, account: false })) continue;
     void invokeAsync(context, target.fn, target.input === undefined ? event : JSON.parse(target.input), `schedule ${rule.name}`);
+  }
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { type CloudContext, functionFromTarget, type LocalModule, resourcesAcross } from '../context';
+import { type CloudContext, functionFromTarget, type LocalModule } from '../context';
 import { ACCOUNT_ID } from '../intrinsics';
 import type { LocalFunction } from '../lambda/runtime';
 
@@ -39,31 +39,41 @@ const POLLERS = 3;
 export function sqsEventSourcesModule(): LocalModule {
   let stopped = false;
   const loops: Promise<void>[] = [];
+  let sqs: SQSClient | undefined;
   return {
     name: 'sqs-event-sources',
     async start(context) {
-      const sqs = fauxqsSqsClient(context);
-      for (const { template, resolver, properties: p } of resourcesAcross(context, 'AWS::Lambda::EventSourceMapping')) {
+      sqs = fauxqsSqsClient(context);
+    },
+    creates: {
+      'AWS::Lambda::EventSourceMapping': async ({ template, resolver, properties: p }, context) => {
         const source = resolver.resolveString(p.EventSourceArn);
-        if (!source.startsWith('arn:aws:sqs:') || p.Enabled === false) continue;
+        if (!source.startsWith('arn:aws:sqs:')) return 'not-mine';
         const name = source.split(':').pop() ?? '';
+        const fn = functionFromTarget(context, template, p.FunctionName);
         const mapping: QueueMapping = {
-          fn: functionFromTarget(context, template, p.FunctionName),
+          fn,
           queueArn: source,
           queueUrl: fauxqsQueueUrl(context, source),
           batchSize: Number(p.BatchSize ?? 10),
           reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
         };
-        await sqs.send(new GetQueueAttributesCommand({ QueueUrl: mapping.queueUrl, AttributeNames: ['QueueArn'] }));
+        // CreateEventSourceMapping checks that the function's role may receive from the queue.
+        if (!context.iam.roleAllows(fn.config.roleArn, fn.config.name, ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], source))
+          throw new Error('InvalidParameterValueException: The provided execution role does not have permissions to call ReceiveMessage on SQS');
+        const client = sqs as SQSClient;
+        await client.send(new GetQueueAttributesCommand({ QueueUrl: mapping.queueUrl, AttributeNames: ['QueueArn'] }));
+        if (p.Enabled === false) return;
         context.log(
           `queue ${name} -> ${mapping.fn.config.name} (batch ${mapping.batchSize}${mapping.reportBatchItemFailures ? ', ReportBatchItemFailures' : ''})`,
         );
-        for (let poller = 0; poller < POLLERS; poller += 1) loops.push(poll(context, sqs, mapping, () => stopped));
-      }
+        for (let poller = 0; poller < POLLERS; poller += 1) loops.push(poll(context, client, mapping, () => stopped));
+      },
     },
     async stop() {
       stopped = true;
       await Promise.allSettled(loops);
+      sqs?.destroy();
     },
   };
 }

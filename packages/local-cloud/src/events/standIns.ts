@@ -29,7 +29,7 @@ export function standInsModule(): LocalModule {
   let server: Server | undefined;
   return {
     name: 'stand-ins',
-    async prepare(context) {
+    async start(context) {
       for (const template of context.templates) {
         const file = join(template.dir, 'local', 'stand-ins.json');
         if (!existsSync(file)) continue;
@@ -43,8 +43,6 @@ export function standInsModule(): LocalModule {
           context.urlRewrites.push([origin, `http://127.0.0.1:${context.ports.standIns}/${host}`]);
         }
       }
-    },
-    async start(context) {
       if (!standIns.size) return;
       server = createServer((req, res) => {
         void handle(req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost'), req).then(({ status, body }) => {

@@ -1,27 +1,96 @@
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CloudContext, functionFromTarget, type LocalModule, physicalName, resourcesAcross } from '../context';
-import { awsError } from '../endpoint';
-import { failedInvocationRecord, onFailureDestination, sendToOnFailureDestination } from '../events/onFailure';
-import { roleStatements } from '../iam';
+import { type CloudContext, type FunctionRegistry, functionFromTarget, type LocalModule } from '../context';
+import { failedInvocationRecord, mayReportTo, onFailureDestination, sendToOnFailureDestination } from '../events/onFailure';
+import { parsePolicy } from '../iam/policy';
+import { permissionStatement } from '../iam/templatePolicies';
 import { ACCOUNT_ID } from '../intrinsics';
+import { AwsRefusal, awsError, type Operation, type SignedRequest } from '../operations';
 import { unpackArtifact } from './code';
 import { type InvokeResult, LocalFunction } from './runtime';
 
-/** Every AWS::Lambda::Function of the templates, runnable locally, and the Lambda Invoke API. */
+/** "my-function", "123456789012:function:my-function" or a full ARN, with an optional :qualifier, as Lambda takes them. */
+function functionArnOf(name: string, region: string): string {
+  if (name.startsWith('arn:')) return name;
+  if (/^\d{12}:function:/.test(name)) return `arn:aws:lambda:${region}:${name}`;
+  return `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
+}
+
+/** The Lambda API's Invoke (POST /2015-03-31/functions/<name>/invocations), authorized as lambda:InvokeFunction on the function. */
+function lambdaOperation(request: SignedRequest, region: string): Operation {
+  const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.path);
+  if (!match || request.method !== 'POST')
+    throw new AwsRefusal(400, 'UnsupportedOperation', `The local Lambda API supports Invoke only, not ${request.method} ${request.path}`);
+  const qualifier = request.query.get('Qualifier');
+  const arn = functionArnOf(decodeURIComponent(match[1] ?? ''), region);
+  return { name: 'Invoke', permissions: [{ action: 'lambda:InvokeFunction', resource: qualifier ? `${arn}:${qualifier}` : arn }] };
+}
+
+/**
+ * Whether an AWS service (IoT, S3, EventBridge, API Gateway, SNS) may invoke a function for one of
+ * its resources: the function's resource policy (its AWS::Lambda::Permission resources) decides, with
+ * aws:SourceArn and aws:SourceAccount as the service sends them. A refusal is logged and listed at
+ * /_local/denials, and the function is not invoked, as in AWS.
+ */
+export function serviceMayInvoke(context: CloudContext, service: string, fn: LocalFunction, source: { arn: string; account?: boolean }): boolean {
+  const principal = { kind: 'service' as const, service };
+  const permission = {
+    action: 'lambda:InvokeFunction',
+    resource: fn.config.arn,
+    context: { 'aws:SourceArn': source.arn, ...(source.account === false ? {} : { 'aws:SourceAccount': ACCOUNT_ID }) },
+  };
+  const denied = context.iam.check(service, principal, [permission]);
+  if (!denied) return true;
+  context.log(`[${fn.config.name}] not invoked for ${source.arn}: ${denied.message} (add an AWS::Lambda::Permission for ${service})`);
+  return false;
+}
+
+/** Every AWS::Lambda::Function of the templates, runnable locally, with its permissions and async settings, and the Lambda Invoke API. */
 export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalModule {
-  let functions: LocalFunction[] = [];
+  let functions: FunctionRegistry | undefined;
   return {
     name: 'lambda',
-    async prepare(context) {
-      for (const resource of resourcesAcross(context, 'AWS::Lambda::Function')) {
-        const name = physicalName(resource, resource.properties.FunctionName);
-        resource.resolver.register(resource.logicalId, { ref: name, attributes: { Arn: `arn:aws:lambda:${context.region}:${ACCOUNT_ID}:function:${name}` } });
-      }
-    },
     async start(context) {
-      for (const { template, resolver, logicalId, properties: p } of resourcesAcross(context, 'AWS::Lambda::Function')) {
+      functions = context.functions;
+      // Tests load a handler in process with exactly the environment the template gives it.
+      context.endpoint.localApi('functions', () =>
+        context.functions.all().map(({ config, stats }) => ({
+          service: config.service,
+          name: config.name,
+          handler: config.handler,
+          ...stats,
+          environment: config.environment,
+        })),
+      );
+      context.endpoint.route('lambda', {
+        protocol: () => 'json',
+        operation: (request) => lambdaOperation(request, context.region),
+        accessDenied: { status: 403, code: 'AccessDeniedException' },
+        handle: async (request) => {
+          const name = decodeURIComponent(/\/functions\/([^/]+)\//.exec(request.path)?.[1] ?? '');
+          const fn = context.functions.find(name);
+          if (!fn) return awsError(404, 'ResourceNotFoundException', `Function not found: ${functionArnOf(name, context.region)}`);
+          const event = request.body.length ? (JSON.parse(request.body.toString()) as unknown) : {};
+          const type = String(request.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+          if (type === 'DryRun') return { status: 204 };
+          if (type === 'Event') {
+            void invokeAsync(context, fn, event, 'lambda:Invoke');
+            return { status: 202 };
+          }
+          return invocationResponse(await fn.invoke(event));
+        },
+      });
+    },
+    creates: {
+      'AWS::Lambda::Function': async ({ template, resolver, logicalId, properties: p }, context) => {
         const name = resolver.ref(logicalId);
+        const roleArn = resolver.resolveString(p.Role);
+        const role = context.iam.role(roleArn);
+        // CreateFunction's own words when the role is missing or does not trust Lambda.
+        if (!role || !context.iam.trusts(role, 'lambda.amazonaws.com'))
+          throw new Error(
+            `InvalidParameterValueException: The role defined for the function cannot be assumed by Lambda. (${roleArn} ${role ? 'does not trust lambda.amazonaws.com' : 'does not exist'})`,
+          );
         // Each function signs with its own key, so the endpoint can tell functions apart.
         const accessKeyId = `LOCAL${name.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`.slice(0, 128);
         const variables = resolver.resolve((p.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<string, string>;
@@ -37,6 +106,7 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
             codeDir: unpackArtifact(zip, join(context.root, '.local-cloud', 'code', template.service, logicalId)),
             timeoutSeconds: Number(p.Timeout ?? 3),
             memoryMb,
+            roleArn,
             environment: {
               ...Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, localUrl(context, String(value))])),
               AWS_REGION: context.region,
@@ -54,52 +124,37 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
           context.log,
           options.maxConcurrency,
         );
-        context.endpoint.nameCaller(
-          fn.config.environment.AWS_ACCESS_KEY_ID ?? '',
-          name,
-          roleStatements(template, resolver, (p.Role as { 'Fn::GetAtt'?: [string] } | undefined)?.['Fn::GetAtt']?.[0] ?? ''),
-        );
+        context.iam.nameCaller(accessKeyId, name, context.iam.session(role, name));
         context.functions.add(fn);
-      }
-      for (const { template, resolver, properties: p } of resourcesAcross(context, 'AWS::Lambda::EventInvokeConfig')) {
+      },
+      'AWS::Lambda::Permission': async ({ template, resolver, logicalId, properties: p }, context) => {
+        const fn = context.functions.find(resolver.resolveString(p.FunctionName));
+        if (!fn) throw new Error(`ResourceNotFoundException: Function not found: ${resolver.resolveString(p.FunctionName)}`);
+        const statement = permissionStatement(resolver.resolve(p) as Record<string, unknown>, fn.config.arn);
+        context.iam.addResourcePolicy(
+          fn.config.arn,
+          parsePolicy(
+            { Version: '2012-10-17', Statement: [{ Sid: logicalId, ...statement }] },
+            `function policy of ${fn.config.name} (${template.service} ${logicalId})`,
+            {
+              resourcePolicy: true,
+            },
+          ),
+        );
+      },
+      'AWS::Lambda::EventInvokeConfig': async ({ template, resolver, properties: p }, context) => {
         const fn = functionFromTarget(context, template, p.FunctionName);
-        fn.config.asyncInvoke = {
-          maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? 2),
-          onFailure: onFailureDestination(resolver, p),
-        };
-      }
-      functions = context.functions.all();
-      // Tests load a handler in process with exactly the environment the template gives it.
-      context.endpoint.localApi('functions', () =>
-        functions.map(({ config, stats }) => ({
-          service: config.service,
-          name: config.name,
-          handler: config.handler,
-          ...stats,
-          environment: config.environment,
-        })),
-      );
-      context.endpoint.route('lambda', {
-        action: (request) => (/\/functions\/[^/]+\/invocations$/.test(request.path) ? 'Invoke' : `${request.method} ${request.path}`),
-        handle: async (request) => {
-          const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.path);
-          if (!match || request.method !== 'POST')
-            return awsError(400, 'UnsupportedOperation', `The local Lambda API supports Invoke only, not ${request.method} ${request.path}`);
-          const fn = context.functions.find(decodeURIComponent(match[1] ?? ''));
-          if (!fn) return awsError(404, 'ResourceNotFoundException', `Function not found: ${decodeURIComponent(match[1] ?? '')}`);
-          const event = request.body.length ? (JSON.parse(request.body.toString()) as unknown) : {};
-          const type = String(request.headers['x-amz-invocation-type'] ?? 'RequestResponse');
-          if (type === 'DryRun') return { status: 204 };
-          if (type === 'Event') {
-            void invokeAsync(context, fn, event, 'lambda:Invoke');
-            return { status: 202 };
-          }
-          return invocationResponse(await fn.invoke(event));
-        },
-      });
+        const onFailure = onFailureDestination(resolver, p);
+        // PutFunctionEventInvokeConfig checks that the function's role may send to the destination.
+        if (onFailure && !mayReportTo(context, fn, onFailure))
+          throw new Error(
+            `InvalidParameterValueException: The destination ARN ${onFailure} is invalid. (the function's execution role may not sqs:SendMessage to it)`,
+          );
+        fn.config.asyncInvoke = { maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? 2), onFailure };
+      },
     },
     async stop() {
-      await Promise.all(functions.map((fn) => fn.stop()));
+      await Promise.all((functions?.all() ?? []).map((fn) => fn.stop()));
     },
   };
 }

@@ -15,6 +15,8 @@ export interface FunctionConfig {
   codeDir: string;
   timeoutSeconds: number;
   memoryMb: number;
+  /** The execution role: what the function's calls, event source mappings and destinations are authorized with. */
+  roleArn: string;
   environment: Record<string, string>;
   /** From the function's AWS::Lambda::EventInvokeConfig: retries of an asynchronous invocation and where a failed one goes. */
   asyncInvoke?: { maximumRetryAttempts: number; onFailure?: string };

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { localAuthorization } from '../awsCall';
-import { type CloudContext, type LocalModule, physicalName, resourcesAcross } from '../context';
-import { type AwsResponse, awsError } from '../endpoint';
-import { ACCOUNT_ID } from '../intrinsics';
+import type { CloudContext, LocalModule } from '../context';
+import { AwsRefusal, type AwsResponse, awsError, forwardJson, jsonOperation, type Operation, type SignedRequest } from '../operations';
 import { type EventLog, type Execution, executionPath, historyEvents } from './history';
 
 type Definition = ConstructorParameters<typeof StateMachine>[0];
@@ -11,6 +10,8 @@ type Definition = ConstructorParameters<typeof StateMachine>[0];
 interface LocalStateMachine {
   name: string;
   arn: string;
+  /** The key its Task states sign with: the endpoint authorizes them with the state machine's role. */
+  accessKeyId: string;
   definition: Definition;
   machine: StateMachine;
 }
@@ -26,25 +27,10 @@ const LAMBDA_INVOKE = /^arn:aws[a-z-]*:states:::lambda:invoke$/;
  */
 export function stepFunctionsModule(): LocalModule {
   const executions = new Map<string, Execution>();
+  const machines = new Map<string, LocalStateMachine>();
   return {
     name: 'stepfunctions',
-    async prepare(context) {
-      for (const resource of resourcesAcross(context, 'AWS::StepFunctions::StateMachine')) {
-        const name = physicalName(resource, resource.properties.StateMachineName);
-        const arn = `arn:aws:states:${context.region}:${ACCOUNT_ID}:stateMachine:${name}`;
-        resource.resolver.register(resource.logicalId, { ref: arn, attributes: { Arn: arn, Name: name } });
-      }
-    },
     async start(context) {
-      const machines = new Map<string, LocalStateMachine>();
-      for (const { resolver, logicalId, properties: p } of resourcesAcross(context, 'AWS::StepFunctions::StateMachine')) {
-        const definition = (p.Definition ? resolver.resolve(p.Definition) : JSON.parse(resolver.resolveString(p.DefinitionString))) as Definition;
-        const arn = resolver.ref(logicalId);
-        const name = resolver.getAtt(logicalId, 'Name');
-        machines.set(arn, { name, arn, definition, machine: new StateMachine(definition, { validationOptions: { checkPaths: false } }) });
-        context.log(`state machine ${name}`);
-      }
-
       const run = (machine: LocalStateMachine, execution: Execution) => {
         const handlers = taskHandlers(context, machine);
         const running = machine.machine.run(execution.input as Parameters<StateMachine['run']>[0], {
@@ -80,10 +66,9 @@ export function stepFunctionsModule(): LocalModule {
       };
 
       context.endpoint.route('states', {
-        action: (request) =>
-          String(request.headers['x-amz-target'] ?? '')
-            .split('.')
-            .pop() ?? 'Unknown',
+        protocol: () => 'json',
+        operation: (request) => statesOperation(request),
+        accessDenied: { status: 400, code: 'AccessDeniedException' },
         handle: async (request) => {
           const input = JSON.parse(request.body.toString() || '{}') as Record<string, string | undefined>;
           return api(request.action, input, machines, executions, run);
@@ -91,10 +76,55 @@ export function stepFunctionsModule(): LocalModule {
       });
       context.endpoint.localApi('executions', () => [...executions.values()].map((execution) => ({ ...describe(execution), path: executionPath(execution) })));
     },
+    creates: {
+      'AWS::StepFunctions::StateMachine': async ({ resolver, logicalId, properties: p }, context) => {
+        const roleArn = resolver.resolveString(p.RoleArn);
+        const role = context.iam.role(roleArn);
+        // CreateStateMachine refuses a role Step Functions may not assume.
+        if (!role || !context.iam.trusts(role, 'states.amazonaws.com'))
+          throw new Error(
+            `AccessDeniedException: Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role. (${roleArn}${role ? '' : ' does not exist'})`,
+          );
+        const definition = (p.Definition ? resolver.resolve(p.Definition) : JSON.parse(resolver.resolveString(p.DefinitionString))) as Definition;
+        const arn = resolver.ref(logicalId);
+        const name = resolver.getAtt(logicalId, 'Name');
+        const machine: LocalStateMachine = {
+          name,
+          arn,
+          definition,
+          accessKeyId: `STATES${name.replace(/[^A-Za-z0-9]/g, '')}`,
+          machine: new StateMachine(definition, { validationOptions: { checkPaths: false } }),
+        };
+        // Task states call with the state machine's role, as Step Functions does.
+        context.iam.nameCaller(machine.accessKeyId, `states:${name}`, context.iam.session(role, `states-${name}`.slice(0, 64)));
+        machines.set(arn, machine);
+        context.log(`state machine ${name}`);
+      },
+    },
     async stop() {
       for (const execution of executions.values()) if (execution.status === 'RUNNING') execution.abort?.();
     },
   };
+}
+
+/** The Step Functions operations the local cloud serves, authorized on the state machine or execution they name. */
+function statesOperation(request: SignedRequest): Operation {
+  const { prefix, name, input } = jsonOperation(request, ['AWSStepFunctions']);
+  const resource: Record<string, unknown> = {
+    StartExecution: input.stateMachineArn,
+    ListExecutions: input.stateMachineArn,
+    DescribeExecution: input.executionArn,
+    GetExecutionHistory: input.executionArn,
+    StopExecution: input.executionArn,
+  };
+  if (!(name in resource)) throw new AwsRefusal(400, 'UnknownOperationException', `The local Step Functions API does not support ${name}`);
+  if (typeof resource[name] !== 'string')
+    throw new AwsRefusal(
+      400,
+      'ValidationException',
+      `${name} needs ${name === 'StartExecution' || name === 'ListExecutions' ? 'stateMachineArn' : 'executionArn'}`,
+    );
+  return { name, permissions: [{ action: `states:${name}`, resource: String(resource[name]) }], forward: forwardJson(prefix, name, input) };
 }
 
 function ok(payload: unknown): AwsResponse {
@@ -204,7 +234,7 @@ async function invokeTask(context: CloudContext, machine: LocalStateMachine, res
   const { FunctionName, Payload } = integration ? (input as { FunctionName: string; Payload?: unknown }) : { FunctionName: resource, Payload: input };
   const response = await fetch(`${context.endpoint.url}/2015-03-31/functions/${encodeURIComponent(FunctionName)}/invocations`, {
     method: 'POST',
-    headers: { authorization: localAuthorization('lambda', `STATES${machine.name.replace(/[^A-Za-z0-9]/g, '')}`, context.region) },
+    headers: { authorization: localAuthorization('lambda', machine.accessKeyId, context.region) },
     body: JSON.stringify(Payload ?? {}),
   });
   const text = await response.text();

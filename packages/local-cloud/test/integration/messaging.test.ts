@@ -1,9 +1,9 @@
 // SNS and SQS through the endpoint (fauxqs behind it), with the deliveries the local cloud adds.
 
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from '@jest/globals';
-import { testCloud, waitForEmails } from '../../src/testing';
+import { clearDenials, denials, testCloud, waitForEmails } from '../../src/testing';
 
 const config = () => ({ endpoint: testCloud().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'messagingtest', secretAccessKey: 'x' } });
 
@@ -13,7 +13,7 @@ async function invocations(name: string): Promise<number> {
 }
 
 describe('SNS and SQS on the local cloud', () => {
-  it('delivers a publish to SQS, email, email-json and Lambda subscribers', async () => {
+  it('delivers a publish to SQS, email and email-json subscribers, and to a Lambda subscriber only with its permission', async () => {
     const sns = new SNSClient(config());
     const sqs = new SQSClient(config());
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `fanout-${Date.now()}` }));
@@ -23,6 +23,20 @@ describe('SNS and SQS on the local cloud', () => {
     const before = await invocations(fn);
     const email = `sns-${Date.now()}@example.com`;
     const jsonEmail = `sns-json-${Date.now()}@example.com`;
+    // As in AWS, the queue's policy must let the topic send to it.
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: Attributes?.QueueArn,
+          Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } },
+        },
+      ],
+    };
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify(policy) } }));
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }));
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: email }));
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email-json', Endpoint: jsonEmail }));
@@ -37,9 +51,18 @@ describe('SNS and SQS on the local cloud', () => {
     expect(plain?.body.text).toMatch(/^fan me out\n\n--\nIf you wish to stop receiving notifications/);
     const [json] = await waitForEmails(jsonEmail);
     expect(JSON.parse(json?.body.text ?? '{}')).toMatchObject({ Type: 'Notification', MessageId, TopicArn, Subject: 'Hello subscribers' });
+    // The function has no AWS::Lambda::Permission for SNS: as in AWS, it is not invoked, and the refusal is listed.
     const deadline = Date.now() + 5_000;
-    while ((await invocations(fn)) <= before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await invocations(fn)).toBeGreaterThan(before);
+    let refused = await denials({ caller: 'sns.amazonaws.com' });
+    while (!refused.some((denial) => denial.resource.endsWith(fn)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      refused = await denials({ caller: 'sns.amazonaws.com' });
+    }
+    expect(refused.find((denial) => denial.resource.endsWith(fn))?.reason).toBe(
+      `User: sns.amazonaws.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:${fn} because no resource-based policy allows the action`,
+    );
+    expect(await invocations(fn)).toBe(before);
+    await clearDenials({ caller: 'sns.amazonaws.com', action: 'lambda:InvokeFunction' });
 
     // The link at the foot of the email unsubscribes.
     const unsubscribe = /(http:\/\/\S+\/_local\/sns\/unsubscribe\/\S+)/.exec(plain?.body.text ?? '')?.[1] ?? '';

@@ -18,6 +18,7 @@ function localFunction(handler: string, timeoutSeconds = 3, maxConcurrency = 4):
       codeDir,
       timeoutSeconds,
       memoryMb: 128,
+      roleArn: 'arn:aws:iam::000000000000:role/fixture',
       environment: { GREETING: 'hello' },
     },
     (line) => lines.push(line),
