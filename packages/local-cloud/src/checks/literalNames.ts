@@ -57,22 +57,26 @@ const OWN_NAME: Record<string, string> = {
   'AWS::ApiGatewayV2::Api': 'Name',
 };
 
+/** Where a resource holds policy text: identity and trust policies, resource policies, a permission's conditions. */
+const POLICY_PROPERTIES: Record<string, string[]> = {
+  'AWS::IAM::Role': ['Policies', 'AssumeRolePolicyDocument'],
+  'AWS::IAM::Policy': ['PolicyDocument'],
+  'AWS::IAM::ManagedPolicy': ['PolicyDocument'],
+  'AWS::S3::BucketPolicy': ['PolicyDocument'],
+  'AWS::SQS::QueuePolicy': ['PolicyDocument'],
+  'AWS::SNS::TopicPolicy': ['PolicyDocument'],
+  'AWS::Lambda::Permission': ['SourceArn', 'SourceAccount'],
+};
+
 /**
- * What may refer to other resources. Left out: the resource's own name, and policies, which IAM
- * reads at request time: they may name what does not exist yet, and must where a Ref would close a
- * cycle (bucket -> notification permission -> function -> role).
+ * What may refer to other resources. Left out: the resource's own name, and policy text, which IAM
+ * reads at request time: it may name what does not exist yet (a receipt rule in a bucket policy's
+ * condition), and must where a Ref would close a cycle (bucket -> notification permission -> function
+ * -> role). What a policy is attached to (a bucket policy's Bucket) is a reference like any other.
  */
 function referringProperties(type: string, properties: Record<string, unknown>): Record<string, unknown> {
-  const { [OWN_NAME[type] ?? '']: _name, ...rest } = properties;
-  if (type === 'AWS::IAM::Role') {
-    const { Policies: _policies, AssumeRolePolicyDocument: _trust, ...others } = rest;
-    return others;
-  }
-  if (type === 'AWS::IAM::Policy' || type === 'AWS::IAM::ManagedPolicy') {
-    const { PolicyDocument: _document, ...others } = rest;
-    return others;
-  }
-  return rest;
+  const left = new Set([OWN_NAME[type], ...(POLICY_PROPERTIES[type] ?? [])]);
+  return Object.fromEntries(Object.entries(properties).filter(([key]) => !left.has(key)));
 }
 
 /**

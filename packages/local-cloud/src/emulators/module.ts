@@ -1,5 +1,5 @@
 import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { LocalModule } from '../context';
+import { type LocalModule, resourcesAcross } from '../context';
 import { proxyTo } from '../endpoint';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb';
 import { dynamoDbOperation } from './dynamodbOperations';
@@ -13,6 +13,8 @@ export function dynamoDbModule(): LocalModule {
   return {
     name: 'dynamodb',
     async start(context) {
+      // No table, no Java: a local cloud of templates without tables (the fixtures' ones) does without.
+      if (!resourcesAcross(context, 'AWS::DynamoDB::Table').length) return;
       dynamo = await startDynamoDbLocal({ port: context.ports.dynamodb, dataDir: context.dataDir });
       context.endpoint.route('dynamodb', {
         protocol: () => 'json',

@@ -103,3 +103,90 @@ describe('the local endpoint', () => {
     expect(missing.status).toBe(404);
   });
 });
+
+/** The error code of a JSON-protocol answer, or its item. */
+const json = async (response: Response) => (await response.json()) as { __type?: string; Item?: Record<string, unknown> };
+
+describe('authorizing every call as IAM would', () => {
+  const as = (accessKey: string, service: string, init: { path?: string; method?: string; target?: string; body?: string | object; contentType?: string }) =>
+    fetch(`${testCloud().endpoint}${init.path ?? '/'}`, {
+      method: init.method ?? 'POST',
+      headers: {
+        authorization: scope(accessKey, service),
+        ...(init.target ? { 'x-amz-target': init.target } : {}),
+        'content-type': init.contentType ?? 'application/x-amz-json-1.0',
+      },
+      body: init.method === 'GET' || init.method === 'HEAD' ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body ?? {}),
+    });
+  const register = 'LOCALUSERACTIVATIONDEVREGISTER';
+
+  it('performs exactly the operation it authorized: a target naming two operations is refused, and nothing is deleted', async () => {
+    const item = { TableName: 'user-activation-dev-users', Key: { pk: { S: 'USER#hostile-target' } } };
+    await as('jestintegration', 'dynamodb', {
+      target: 'DynamoDB_20120810.PutItem',
+      body: { TableName: item.TableName, Item: { pk: item.Key.pk, kept: { S: 'yes' } } },
+    });
+    // register may PutItem and ConditionCheckItem on the users table, nothing else.
+    for (const target of [
+      'DynamoDB_20120810.DeleteItem.PutItem',
+      'DynamoDB_20120810.PutItem.DeleteItem',
+      'DynamoDB_20120810.DeleteItem PutItem',
+      'dynamodb_20120810.DeleteItem',
+    ]) {
+      const hostile = await as(register, 'dynamodb', { target, body: item });
+      expect([target, hostile.status, (await json(hostile)).__type]).toEqual([target, 400, 'UnknownOperationException']);
+    }
+    for (const target of ['DynamoDB_20120810.DeleteItem', 'DynamoDB_20120810.Scan', 'DynamoDB_20120810.DescribeTable']) {
+      const refused = await as(register, 'dynamodb', { target, body: { TableName: item.TableName, Key: item.Key } });
+      expect([target, refused.status, (await json(refused)).__type]).toEqual([target, 400, 'AccessDeniedException']);
+    }
+    const read = await as('jestintegration', 'dynamodb', { target: 'DynamoDB_20120810.GetItem', body: item });
+    expect((await json(read)).Item?.kept).toEqual({ S: 'yes' });
+    expect((await denials({ caller: 'user-activation-dev-register' })).map((denial) => denial.action)).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:Scan',
+      'dynamodb:DescribeTable',
+    ]);
+    await clearDenials({ caller: 'user-activation-dev-register' });
+  });
+
+  it("refuses a function's S3, Cognito and IoT calls its role does not allow, each in its service's error shape", async () => {
+    // processSubmission may read inbox/ and write submissions/ of the mail bucket.
+    const processSubmission = 'LOCALSTORYSUBMISSIONSDEVPROCESSSUBMISSION';
+    const read = await as(processSubmission, 's3', { method: 'GET', path: '/story-submissions-dev-mail/submissions/someone-else.txt' });
+    expect(read.status).toBe(403);
+    expect(await read.text()).toMatch(
+      /<Error><Code>AccessDenied<\/Code><Message>User: arn:aws:sts::000000000000:assumed-role\/story-submissions-dev-processSubmission-us-east-1-lambdaRole\/story-submissions-dev-processSubmission is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::story-submissions-dev-mail\/submissions\/someone-else.txt because no identity-based policy allows the action<\/Message>/,
+    );
+    const list = await as(processSubmission, 's3', { method: 'GET', path: '/story-submissions-dev-mail?list-type=2' });
+    expect(list.status).toBe(403);
+    // The GraphQL resolver has no Cognito permission at all.
+    const pools = (await (await fetch(`${testCloud().endpoint}/_local/cognito`)).json()) as Array<{ pool: string }>;
+    const admin = await as('LOCALNANNYBOOKINGDEVGRAPHQL', 'cognito-idp', {
+      target: 'AWSCognitoIdentityProviderService.AdminCreateUser',
+      contentType: 'application/x-amz-json-1.1',
+      body: { UserPoolId: pools[0]?.pool, Username: 'sneaky' },
+    });
+    expect([admin.status, (await json(admin)).__type]).toEqual([400, 'AccessDeniedException']);
+    // pressButton answers IoT; it may not publish.
+    const publish = await as('LOCALBUTTONMESSENGERDEVPRESSBUTTON', 'iotdata', { path: '/topics/iotbutton%2FX', body: {} });
+    expect([publish.status, (await json(publish)).__type]).toEqual([403, 'ForbiddenException']);
+    expect(
+      (await denials())
+        .filter((denial) => denial.caller.endsWith('processSubmission') || denial.caller.endsWith('graphql') || denial.caller.endsWith('pressButton'))
+        .map((d) => d.action),
+    ).toEqual(['s3:GetObject', 's3:ListBucket', 'cognito-idp:AdminCreateUser', 'iot:Publish']);
+    for (const caller of ['story-submissions-dev-processSubmission', 'nanny-booking-dev-graphql', 'button-messenger-dev-pressButton'])
+      await clearDenials({ caller });
+  });
+
+  it('answers an operation the local cloud does not serve at once, with a clear error, never by hanging', async () => {
+    const ses = await as('jestintegration', 'ses', { body: 'Action=ListIdentities', contentType: 'application/x-www-form-urlencoded' });
+    expect(ses.status).toBe(400);
+    expect(await ses.text()).toContain('<Code>InvalidAction</Code><Message>The local SES does not support ListIdentities');
+    const s3 = await as('jestintegration', 's3', { method: 'GET', path: '/story-submissions-dev-mail?website' });
+    expect(s3.status).toBe(501);
+    const sqs = await as('jestintegration', 'sqs', { target: 'AmazonSQS.FlushEverything', contentType: 'application/x-amz-json-1.0' });
+    expect(sqs.status).toBe(400);
+  });
+});

@@ -211,10 +211,17 @@ describe('the creation-order check', () => {
   it('accepts the same literal once a Ref, a DependsOn or the other direction orders the two, and leaves policies alone', () => {
     const template = fixture((resources) => {
       resources.Bucket = { Type: 'AWS::S3::Bucket', DependsOn: 'Permission', Properties: { BucketName: 'svc-dev-mail' } };
+      resources.RuleSet = { Type: 'AWS::SES::ReceiptRuleSet', Properties: { RuleSetName: 'svc-dev-rules' } };
       resources.BucketPolicy = {
         Type: 'AWS::S3::BucketPolicy',
         DependsOn: ['Bucket'],
-        Properties: { Bucket: 'svc-dev-mail', PolicyDocument: { Statement: [] } },
+        Properties: {
+          Bucket: 'svc-dev-mail',
+          // A bucket policy's condition may name a receipt rule set that comes later: policies are read at request time.
+          PolicyDocument: {
+            Statement: [{ Condition: { StringEquals: { 'aws:SourceArn': 'arn:aws:ses:us-east-1:1:receipt-rule-set/svc-dev-rules:receipt-rule/r' } } }],
+          },
+        },
       };
       // The permission names the bucket, but the bucket waits for it: ordered the other way.
       (resources.Permission as { Properties: Record<string, unknown> }).Properties.SourceArn = 'arn:aws:s3:::svc-dev-mail';

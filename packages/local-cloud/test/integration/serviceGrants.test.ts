@@ -1,0 +1,339 @@
+// What a template must grant for AWS services to act for it, on local clouds of inline templates:
+// a missing grant fails where and as it fails in AWS, at creation where AWS validates it (S3
+// notifications, SES receipt rules, roles, event source mappings, destinations), else at call time,
+// with the refusal listed at /_local/denials. Each case also runs with the grant, so a check that
+// refused everything would fail here too.
+import { createConnection } from 'node:net';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { localAuthorization } from '../../src/awsCall';
+import type { LocalCloud } from '../../src/index';
+import type { CfnResource } from '../../src/template';
+import { fixtureFunction, startFixtureCloud } from '../support/fixtureCloud';
+
+// Each cloud on ports of its own: a client's kept-alive connection to the previous one must not meet the next.
+let portBase = 15566;
+let cloud: (LocalCloud & { lines: string[] }) | undefined;
+
+afterEach(async () => {
+  await cloud?.stop();
+  cloud = undefined;
+});
+
+const start = async (resources: Record<string, CfnResource>) => {
+  portBase += 100;
+  cloud = await startFixtureCloud(resources, portBase);
+  return cloud;
+};
+const failure = async (resources: Record<string, CfnResource>) => {
+  try {
+    await start(resources);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('the local cloud started');
+};
+const local = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${portBase}${path}`, init);
+const stats = async (name: string) => {
+  const functions = (await (await local('/_local/functions')).json()) as Array<{ name: string; completed: number }>;
+  return functions.find((fn) => fn.name === name);
+};
+const denials = async () => (await (await local('/_local/denials')).json()) as Array<{ caller: string; action: string; reason: string }>;
+const waitFor = async (done: () => Promise<boolean>) => {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    if (await done()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+};
+
+/** A bucket notifying the function, and (optionally) the permission S3 needs, which the bucket waits for. */
+const notifyingBucket = (withPermission: boolean): Record<string, CfnResource> => ({
+  ...fixtureFunction('Receiver', 'echo'),
+  ...(withPermission
+    ? {
+        ReceiverInvokeFromBucket: {
+          Type: 'AWS::Lambda::Permission',
+          Properties: {
+            FunctionName: { 'Fn::GetAtt': ['Receiver', 'Arn'] },
+            Action: 'lambda:InvokeFunction',
+            Principal: 's3.amazonaws.com',
+            SourceArn: 'arn:aws:s3:::fixture-dev-uploads',
+            SourceAccount: { Ref: 'AWS::AccountId' },
+          },
+        },
+      }
+    : {}),
+  Uploads: {
+    Type: 'AWS::S3::Bucket',
+    ...(withPermission ? { DependsOn: 'ReceiverInvokeFromBucket' } : {}),
+    Properties: {
+      BucketName: 'fixture-dev-uploads',
+      NotificationConfiguration: { LambdaConfigurations: [{ Event: 's3:ObjectCreated:*', Function: { 'Fn::GetAtt': ['Receiver', 'Arn'] } }] },
+    },
+  },
+});
+
+describe('S3 notifications', () => {
+  it('refuse a bucket whose function lacks the permission: "Unable to validate the following destination configurations"', async () => {
+    expect(await failure(notifyingBucket(false))).toBe(
+      'fixture: CREATE_FAILED Uploads (AWS::S3::Bucket): InvalidArgument: Unable to validate the following destination configurations: Not authorized to invoke function [arn:aws:lambda:us-east-1:000000000000:function:fixture-dev-Receiver] (an AWS::Lambda::Permission for s3.amazonaws.com with SourceArn arn:aws:s3:::fixture-dev-uploads must exist first: DependsOn it)',
+    );
+  }, 60_000);
+
+  it('invoke the function for a new object once the permission exists', async () => {
+    await start(notifyingBucket(true));
+    const put = await local('/fixture-dev-uploads/hello.txt', {
+      method: 'PUT',
+      headers: { authorization: localAuthorization('s3', 'fixtureclient') },
+      body: 'hi',
+    });
+    expect(put.status).toBe(200);
+    expect(await waitFor(async () => (await stats('fixture-dev-Receiver'))?.completed === 1)).toBe(true);
+  }, 60_000);
+});
+
+/** A receipt rule storing mail in a bucket whose policy grants SES `grant` (or nothing). */
+const receiving = (grant?: { sourceArn: string }): Record<string, CfnResource> => ({
+  Mail: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'fixture-dev-mail' } },
+  MailPolicy: {
+    Type: 'AWS::S3::BucketPolicy',
+    Properties: {
+      Bucket: { Ref: 'Mail' },
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: grant ? 'ses.amazonaws.com' : 's3.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: { 'Fn::Sub': '${Mail.Arn}/*' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': grant?.sourceArn ?? 'x' } },
+          },
+        ],
+      },
+    },
+  },
+  RuleSet: { Type: 'AWS::SES::ReceiptRuleSet', Properties: { RuleSetName: 'fixture-dev' } },
+  Rule: {
+    Type: 'AWS::SES::ReceiptRule',
+    DependsOn: 'MailPolicy',
+    Properties: {
+      RuleSetName: { Ref: 'RuleSet' },
+      Rule: {
+        Name: 'fixture-dev-inbox',
+        Enabled: true,
+        Recipients: ['inbox@fixture.example.com'],
+        Actions: [{ S3Action: { BucketName: { Ref: 'Mail' }, ObjectKeyPrefix: 'inbox/' } }],
+      },
+    },
+  },
+});
+const ruleArn = 'arn:aws:ses:us-east-1:000000000000:receipt-rule-set/fixture-dev:receipt-rule/fixture-dev-inbox';
+
+describe('SES receipt rules', () => {
+  it('refuse a rule whose bucket policy does not let SES write: InvalidS3Configuration', async () => {
+    expect(await failure(receiving())).toMatch(
+      /^fixture: CREATE_FAILED Rule \(AWS::SES::ReceiptRule\): InvalidS3Configuration: Could not write to bucket: fixture-dev-mail \(User: ses\.amazonaws\.com is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::fixture-dev-mail\/inbox\/AMAZON_SES_SETUP_NOTIFICATION/,
+    );
+  }, 60_000);
+
+  it('refuse a rule the policy grants to another rule (aws:SourceArn), and store mail for the rule it names', async () => {
+    expect(await failure(receiving({ sourceArn: ruleArn.replace('fixture-dev-inbox', 'other') }))).toContain('InvalidS3Configuration');
+    await start(receiving({ sourceArn: ruleArn }));
+    const reply = await smtp(
+      portBase + 6,
+      ['EHLO test', 'MAIL FROM:<author@example.com>', 'RCPT TO:<inbox@fixture.example.com>', 'DATA'],
+      'Subject: hi\r\n\r\nhello\r\n.',
+    );
+    expect(reply).toMatch(/250 OK/);
+    const listed = await (
+      await local('/fixture-dev-mail?list-type=2&prefix=inbox%2F', { headers: { authorization: localAuthorization('s3', 'fixtureclient') } })
+    ).text();
+    expect(listed).toMatch(/<Key>inbox\/[0-9a-f]{32}<\/Key>/);
+  }, 60_000);
+});
+
+/** Talks SMTP: each command, then the message after DATA; returns what the server said. */
+function smtp(port: number, commands: string[], message: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let said = '';
+    const queue = [...commands, message, 'QUIT'];
+    socket.on('data', (chunk) => {
+      said += chunk.toString();
+      if (/^\d{3} /m.test(chunk.toString()) && queue.length) socket.write(`${queue.shift()}\r\n`);
+    });
+    socket.on('end', () => resolve(said));
+    socket.on('error', reject);
+  });
+}
+
+describe('schedules and IoT rules', () => {
+  const schedule = (withPermission: boolean): Record<string, CfnResource> => ({
+    ...fixtureFunction('Tick', 'echo'),
+    Every: {
+      Type: 'AWS::Events::Rule',
+      Properties: { Name: 'fixture-dev-every', ScheduleExpression: 'rate(1 day)', Targets: [{ Id: 'tick', Arn: { 'Fn::GetAtt': ['Tick', 'Arn'] } }] },
+    },
+    ...(withPermission
+      ? {
+          TickFromSchedule: {
+            Type: 'AWS::Lambda::Permission',
+            Properties: {
+              FunctionName: { 'Fn::GetAtt': ['Tick', 'Arn'] },
+              Action: 'lambda:InvokeFunction',
+              Principal: 'events.amazonaws.com',
+              SourceArn: { 'Fn::GetAtt': ['Every', 'Arn'] },
+            },
+          },
+        }
+      : {}),
+  });
+
+  it('a schedule without its permission does not invoke, and says why', async () => {
+    await start(schedule(false));
+    expect((await local('/_local/schedules/fixture-dev-every/fire', { method: 'POST' })).status).toBe(202);
+    expect(await waitFor(async () => (await denials()).length > 0)).toBe(true);
+    expect(await denials()).toEqual([
+      expect.objectContaining({
+        caller: 'events.amazonaws.com',
+        action: 'lambda:InvokeFunction',
+        reason:
+          'User: events.amazonaws.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:fixture-dev-Tick because no resource-based policy allows the action',
+      }),
+    ]);
+    expect(cloud?.lines.some((line) => line.includes('[fixture-dev-Tick] not invoked for arn:aws:events:us-east-1:000000000000:rule/fixture-dev-every'))).toBe(
+      true,
+    );
+    expect((await stats('fixture-dev-Tick'))?.completed).toBe(0);
+  }, 60_000);
+
+  it('a schedule with its permission invokes the function', async () => {
+    await start(schedule(true));
+    await local('/_local/schedules/fixture-dev-every/fire', { method: 'POST' });
+    expect(await waitFor(async () => (await stats('fixture-dev-Tick'))?.completed === 1)).toBe(true);
+    expect(await denials()).toEqual([]);
+  }, 60_000);
+
+  const iotRule = (withPermission: boolean): Record<string, CfnResource> => ({
+    ...fixtureFunction('Press', 'echo'),
+    Buttons: {
+      Type: 'AWS::IoT::TopicRule',
+      Properties: {
+        RuleName: 'fixture_dev_buttons',
+        TopicRulePayload: { Sql: "SELECT * FROM 'iotbutton/+'", Actions: [{ Lambda: { FunctionArn: { 'Fn::GetAtt': ['Press', 'Arn'] } } }] },
+      },
+    },
+    ...(withPermission
+      ? {
+          PressFromRule: {
+            Type: 'AWS::Lambda::Permission',
+            Properties: {
+              FunctionName: { 'Fn::GetAtt': ['Press', 'Arn'] },
+              Action: 'lambda:InvokeFunction',
+              Principal: 'iot.amazonaws.com',
+              SourceArn: { 'Fn::GetAtt': ['Buttons', 'Arn'] },
+              SourceAccount: { Ref: 'AWS::AccountId' },
+            },
+          },
+        }
+      : {}),
+  });
+  const press = () =>
+    local('/topics/iotbutton%2FG030', {
+      method: 'POST',
+      headers: { authorization: localAuthorization('iotdata', 'fixtureclient') },
+      body: JSON.stringify({ clickType: 'SINGLE' }),
+    });
+
+  it('an IoT rule without its permission does not invoke; with it, it does', async () => {
+    await start(iotRule(false));
+    expect((await press()).status).toBe(200);
+    expect(await waitFor(async () => (await denials()).some((denial) => denial.caller === 'iot.amazonaws.com'))).toBe(true);
+    expect((await stats('fixture-dev-Press'))?.completed).toBe(0);
+    await cloud?.stop();
+    await start(iotRule(true));
+    await press();
+    expect(await waitFor(async () => (await stats('fixture-dev-Press'))?.completed === 1)).toBe(true);
+  }, 60_000);
+
+  it('does not start a template with an IoT rule name AWS refuses (cfn-lint E3031)', async () => {
+    const resources = iotRule(true);
+    (resources.Buttons as { Properties: Record<string, unknown> }).Properties.RuleName = 'fixture-dev-buttons';
+    // Without cfn-lint the template passes the checks and IoT's own constraint refuses the rule (see iot.test.ts).
+    const refusedOrFailed = await start(resources).then(
+      (started) => started.lines.join('\n'),
+      (error: Error) => error.message,
+    );
+    expect(refusedOrFailed).toMatch(
+      /fixture: Buttons: E3031 'fixture-dev-buttons' does not match|Member must satisfy regular expression pattern: \^\[a-zA-Z0-9_\]\+\$/,
+    );
+    expect(cloud?.context.functions.all() ?? []).toEqual([]);
+  }, 60_000);
+});
+
+describe('roles, event source mappings and destinations', () => {
+  it('refuses a function whose role does not trust Lambda, as CreateFunction does', async () => {
+    const resources = fixtureFunction('Untrusting', 'echo');
+    const trust = resources.UntrustingRole?.Properties?.AssumeRolePolicyDocument as { Statement: unknown[] };
+    trust.Statement[0] = { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' };
+    expect(await failure(resources)).toContain(
+      'CREATE_FAILED Untrusting (AWS::Lambda::Function): InvalidParameterValueException: The role defined for the function cannot be assumed by Lambda.',
+    );
+  }, 60_000);
+
+  const queueMapping = (statements: unknown[]): Record<string, CfnResource> => ({
+    Work: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'fixture-dev-work' } },
+    Failures: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'fixture-dev-failures' } },
+    ...fixtureFunction('Worker', 'echo', statements),
+    WorkerMapping: {
+      Type: 'AWS::Lambda::EventSourceMapping',
+      Properties: { EventSourceArn: { 'Fn::GetAtt': ['Work', 'Arn'] }, FunctionName: { 'Fn::GetAtt': ['Worker', 'Arn'] } },
+    },
+    WorkerAsync: {
+      Type: 'AWS::Lambda::EventInvokeConfig',
+      Properties: {
+        FunctionName: { Ref: 'Worker' },
+        Qualifier: '$LATEST',
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['Failures', 'Arn'] } } },
+      },
+    },
+  });
+  const receive = {
+    Effect: 'Allow',
+    Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+    Resource: { 'Fn::GetAtt': ['Work', 'Arn'] },
+  };
+  const report = { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['Failures', 'Arn'] } };
+
+  it('refuses a queue mapping the role may not receive from, and a destination it may not send to', async () => {
+    expect(await failure(queueMapping([report]))).toContain(
+      'CREATE_FAILED WorkerMapping (AWS::Lambda::EventSourceMapping): InvalidParameterValueException: The provided execution role does not have permissions to call ReceiveMessage on SQS',
+    );
+    expect(await failure(queueMapping([receive]))).toContain(
+      'CREATE_FAILED WorkerAsync (AWS::Lambda::EventInvokeConfig): InvalidParameterValueException: The destination ARN arn:aws:sqs:us-east-1:000000000000:fixture-dev-failures is invalid.',
+    );
+    await start(queueMapping([receive, report]));
+    expect(cloud?.lines).toContain('queue fixture-dev-work -> fixture-dev-Worker (batch 10)');
+  }, 60_000);
+});
+
+describe('the template checks at start', () => {
+  it('does not start a service whose template names another resource with nothing ordering them, and says why', async () => {
+    await start({
+      Mail: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'fixture-dev-mail' } },
+      MailPolicy: {
+        Type: 'AWS::S3::BucketPolicy',
+        Properties: {
+          Bucket: 'fixture-dev-mail',
+          PolicyDocument: {
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'ses.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::fixture-dev-mail/*' }],
+          },
+        },
+      },
+    });
+    expect(cloud?.context.templates).toEqual([]);
+    expect(cloud?.lines).toContain('NOT STARTED: fixture: their templates fail the checks a deploy would fail (fix them, then npm run package)');
+    expect(cloud?.lines.some((line) => line.includes('fixture: MailPolicy: DEPENDENCY names Mail ("fixture-dev-mail") by a literal string'))).toBe(true);
+  }, 60_000);
+});
