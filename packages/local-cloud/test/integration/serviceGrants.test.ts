@@ -318,6 +318,171 @@ describe('roles, event source mappings and destinations', () => {
   }, 60_000);
 });
 
+describe('API Gateway, AppSync and Step Functions', () => {
+  const httpApi = (withPermission: boolean): Record<string, CfnResource> => ({
+    ...fixtureFunction('Hello', 'echo'),
+    Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'fixture-dev', ProtocolType: 'HTTP' } },
+    ApiStage: { Type: 'AWS::ApiGatewayV2::Stage', Properties: { ApiId: { Ref: 'Api' }, StageName: '$default', AutoDeploy: true } },
+    HelloIntegration: {
+      Type: 'AWS::ApiGatewayV2::Integration',
+      Properties: { ApiId: { Ref: 'Api' }, IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': ['Hello', 'Arn'] }, PayloadFormatVersion: '2.0' },
+    },
+    HelloRoute: {
+      Type: 'AWS::ApiGatewayV2::Route',
+      Properties: { ApiId: { Ref: 'Api' }, RouteKey: 'GET /hello', Target: { 'Fn::Join': ['/', ['integrations', { Ref: 'HelloIntegration' }]] } },
+    },
+    ...(withPermission
+      ? {
+          HelloFromApi: {
+            Type: 'AWS::Lambda::Permission',
+            Properties: {
+              FunctionName: { 'Fn::GetAtt': ['Hello', 'Arn'] },
+              Action: 'lambda:InvokeFunction',
+              Principal: 'apigateway.amazonaws.com',
+              SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*' },
+            },
+          },
+        }
+      : {}),
+  });
+
+  it('an HTTP API route invokes its function only with the permission API Gateway needs (else a 500, as API Gateway answers)', async () => {
+    await start(httpApi(false));
+    const api = cloud?.context.urls['fixture.httpApi'];
+    expect((await fetch(`${api}/hello`)).status).toBe(500);
+    expect((await denials()).map((denial) => denial.caller)).toEqual(['apigateway.amazonaws.com']);
+    await cloud?.stop();
+    await start(httpApi(true));
+    const ok = await fetch(`${cloud?.context.urls['fixture.httpApi']}/hello`);
+    expect(ok.status).toBe(200);
+    expect((await ok.json()) as { event: { routeKey: string } }).toMatchObject({ event: { routeKey: 'GET /hello' } });
+  }, 60_000);
+
+  const graphql = (statements: unknown[]): Record<string, CfnResource> => ({
+    ...fixtureFunction('Resolve', 'slow'),
+    Api: { Type: 'AWS::AppSync::GraphQLApi', Properties: { Name: 'fixture-dev', AuthenticationType: 'API_KEY' } },
+    Schema: { Type: 'AWS::AppSync::GraphQLSchema', Properties: { ApiId: { 'Fn::GetAtt': ['Api', 'ApiId'] }, Definition: 'type Query { hello: String }' } },
+    Key: { Type: 'AWS::AppSync::ApiKey', Properties: { ApiId: { 'Fn::GetAtt': ['Api', 'ApiId'] } } },
+    SourceRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'appsync.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        Policies: statements.length ? [{ PolicyName: 'invoke', PolicyDocument: { Version: '2012-10-17', Statement: statements } }] : [],
+      },
+    },
+    Source: {
+      Type: 'AWS::AppSync::DataSource',
+      Properties: {
+        ApiId: { 'Fn::GetAtt': ['Api', 'ApiId'] },
+        Name: 'resolve',
+        Type: 'AWS_LAMBDA',
+        LambdaConfig: { LambdaFunctionArn: { 'Fn::GetAtt': ['Resolve', 'Arn'] } },
+        ServiceRoleArn: { 'Fn::GetAtt': ['SourceRole', 'Arn'] },
+      },
+    },
+    HelloResolver: {
+      Type: 'AWS::AppSync::Resolver',
+      DependsOn: 'Schema',
+      Properties: {
+        ApiId: { 'Fn::GetAtt': ['Api', 'ApiId'] },
+        TypeName: 'Query',
+        FieldName: 'hello',
+        DataSourceName: { 'Fn::GetAtt': ['Source', 'Name'] },
+        Kind: 'UNIT',
+      },
+    },
+  });
+  const hello = async () => {
+    const { urls } = cloud?.context ?? { urls: {} as Record<string, string> };
+    const key = cloud?.context.resolvers.get('fixture')?.ref('Key') ?? '';
+    const response = await fetch(urls['fixture.graphql'] ?? '', {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: '{"query":"{ hello }"}',
+    });
+    return (await response.json()) as { data: { hello: string | null }; errors?: Array<{ errorType: string; message: string }> };
+  };
+
+  it('AppSync invokes a resolver only through its data source role', async () => {
+    await start(graphql([]));
+    const refused = await hello();
+    expect(refused.data.hello).toBeNull();
+    expect(refused.errors?.[0]).toMatchObject({
+      errorType: 'Lambda:AccessDeniedException',
+      message: expect.stringContaining('is not authorized to perform: lambda:InvokeFunction'),
+    });
+    await cloud?.stop();
+    await start(graphql([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': ['Resolve', 'Arn'] } }]));
+    expect(await hello()).toEqual({ data: { hello: 'done' } });
+  }, 60_000);
+
+  const stateMachine = (trusted: string, statements: unknown[]): Record<string, CfnResource> => ({
+    ...fixtureFunction('Step', 'slow'),
+    MachineRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: trusted }, Action: 'sts:AssumeRole' }] },
+        Policies: statements.length ? [{ PolicyName: 'invoke', PolicyDocument: { Version: '2012-10-17', Statement: statements } }] : [],
+      },
+    },
+    Machine: {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: {
+        StateMachineName: 'fixture-dev-machine',
+        RoleArn: { 'Fn::GetAtt': ['MachineRole', 'Arn'] },
+        Definition: {
+          StartAt: 'Step',
+          States: {
+            Step: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::lambda:invoke',
+              Parameters: { FunctionName: { 'Fn::GetAtt': ['Step', 'Arn'] }, Payload: {} },
+              End: true,
+            },
+          },
+        },
+      },
+    },
+  });
+  const execute = async () => {
+    const call = (target: string, body: object) =>
+      fetch(`http://127.0.0.1:${portBase}/`, {
+        method: 'POST',
+        headers: {
+          authorization: localAuthorization('states', 'fixtureclient'),
+          'x-amz-target': `AWSStepFunctions.${target}`,
+          'content-type': 'application/x-amz-json-1.0',
+        },
+        body: JSON.stringify(body),
+      }).then((response) => response.json() as Promise<Record<string, string>>);
+    const { executionArn } = await call('StartExecution', {
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:fixture-dev-machine',
+      input: '{}',
+    });
+    let described: Record<string, string> = {};
+    await waitFor(async () => {
+      described = await call('DescribeExecution', { executionArn });
+      return described.status !== 'RUNNING';
+    });
+    return described;
+  };
+
+  it('refuses a state machine whose role does not trust Step Functions, and runs a Task only as its role allows', async () => {
+    expect(await failure(stateMachine('lambda.amazonaws.com', []))).toContain(
+      'CREATE_FAILED Machine (AWS::StepFunctions::StateMachine): AccessDeniedException: Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role.',
+    );
+    // The regional principal is trusted too, as the serverless-step-functions plugin writes it.
+    await start(stateMachine('states.us-east-1.amazonaws.com', []));
+    expect(await execute()).toMatchObject({ status: 'FAILED', error: 'Lambda.AccessDeniedException' });
+    await cloud?.stop();
+    await start(stateMachine('states.amazonaws.com', [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': ['Step', 'Arn'] } }]));
+    expect(await execute()).toMatchObject({ status: 'SUCCEEDED' });
+  }, 60_000);
+});
+
 describe('the template checks at start', () => {
   it('does not start a service whose template names another resource with nothing ordering them, and says why', async () => {
     await start({
