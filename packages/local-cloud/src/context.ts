@@ -44,9 +44,9 @@ export interface CloudContext {
 /**
  * Creates one resource of a template, as CloudFormation's handler for its type would: registers its
  * name and attributes for intrinsics, and fails with AWS's error where AWS validates something at
- * creation. 'not-mine' hands the resource to the next module that creates the type.
+ * creation. Resolving to 'not-mine' hands the resource to the next module that creates the type.
  */
-export type Creator = (resource: TemplateResource, context: CloudContext) => Promise<void | 'not-mine'>;
+export type Creator = (resource: TemplateResource, context: CloudContext) => Promise<unknown>;
 
 /** A part of the local cloud, by AWS service: its emulator, the resource types it creates, the API it answers. */
 export interface LocalModule {

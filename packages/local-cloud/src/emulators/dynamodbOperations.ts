@@ -13,7 +13,7 @@ const TRANSACTION_ITEMS: Record<string, string> = {
 /** A PartiQL statement's verb and table: SELECT ... FROM "t"[."index"], INSERT INTO "t", UPDATE "t", DELETE FROM "t". */
 function partiql(statement: unknown): { action: string; table: string; index?: string } {
   const text = String(statement ?? '').trim();
-  const name = String.raw`"([^"]+)"|([A-Za-z0-9_.-]+)`;
+  const name = '"([^"]+)"|([A-Za-z0-9_.-]+)';
   const patterns: Array<[RegExp, string]> = [
     [new RegExp(String.raw`^SELECT\s[\s\S]*?\sFROM\s+(?:${name})(?:\."([^"]+)")?`, 'i'), 'PartiQLSelect'],
     [new RegExp(String.raw`^INSERT\s+INTO\s+(?:${name})`, 'i'), 'PartiQLInsert'],
