@@ -43,6 +43,14 @@ type Describe = (name: string, naming: NamingContext) => LocalResource;
 
 const arn = (naming: NamingContext, service: string, resource: string, region = naming.region) => `arn:aws:${service}:${region}:${naming.account}:${resource}`;
 
+/** An id of the length and alphabet AWS generates (lower-case letters and digits), made from the logical id so it is stable. */
+const generatedId = (naming: NamingContext, length: number) =>
+  naming.logicalId
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .padEnd(length, '0')
+    .slice(0, length);
+
 /**
  * What Ref and Fn::GetAtt give for each resource type, as AWS documents them. Modules register what
  * only the running emulator knows (a stream's label, a user pool's id, a local URL) over these.
@@ -109,28 +117,16 @@ const DESCRIBE: Record<string, Describe> = {
     };
   },
   'AWS::Cognito::UserPoolClient': (_name, naming) => {
-    const id = naming.logicalId
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '')
-      .padEnd(26, '0')
-      .slice(0, 26);
+    const id = generatedId(naming, 26);
     return { ref: id, attributes: { ClientId: id, Name: String(naming.properties.ClientName ?? naming.logicalId) } };
   },
   'AWS::Cognito::UserPoolGroup': (_name, naming) => ({ ref: String(naming.properties.GroupName ?? naming.logicalId), attributes: {} }),
   'AWS::ApiGatewayV2::Api': (_name, naming) => {
-    const id = naming.logicalId
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '')
-      .padEnd(10, '0')
-      .slice(0, 10);
+    const id = generatedId(naming, 10);
     return { ref: id, attributes: { ApiId: id, ApiEndpoint: `https://${id}.execute-api.${naming.region}.amazonaws.com` } };
   },
   'AWS::AppSync::GraphQLApi': (_name, naming) => {
-    const id = naming.logicalId
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '')
-      .padEnd(26, '0')
-      .slice(0, 26);
+    const id = generatedId(naming, 26);
     const apiArn = arn(naming, 'appsync', `apis/${id}`);
     return {
       ref: apiArn,

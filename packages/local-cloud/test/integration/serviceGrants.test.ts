@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { localAuthorization } from '../../src/awsCall';
 import type { LocalCloud } from '../../src/index';
 import type { CfnResource } from '../../src/template';
-import { fixtureFunction, startFixtureCloud } from '../support/fixtureCloud';
+import { fixtureFunction, fixtureRole, startFixtureCloud } from '../support/fixtureCloud';
 
 // Each cloud on ports of its own: a client's kept-alive connection to the previous one must not meet the next.
 let portBase = 15566;
@@ -168,100 +168,79 @@ function smtp(port: number, commands: string[], message: string): Promise<string
   });
 }
 
+/** The permission a service needs to invoke a function for a source (an AWS::Lambda::Permission, as osls writes them). */
+const invokePermission = (fn: string, principal: string, sourceArn: unknown, account = false): CfnResource => ({
+  Type: 'AWS::Lambda::Permission',
+  Properties: {
+    FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] },
+    Action: 'lambda:InvokeFunction',
+    Principal: principal,
+    SourceArn: sourceArn,
+    ...(account ? { SourceAccount: { Ref: 'AWS::AccountId' } } : {}),
+  },
+});
+
 describe('schedules and IoT rules', () => {
-  const schedule = (withPermission: boolean): Record<string, CfnResource> => ({
+  // Each source twice: to a function without its permission (Tick, Press) and to one with it (Tock, Pressed).
+  const resources: Record<string, CfnResource> = {
     ...fixtureFunction('Tick', 'echo'),
+    ...fixtureFunction('Tock', 'echo'),
+    ...fixtureFunction('Press', 'echo'),
+    ...fixtureFunction('Pressed', 'echo'),
     Every: {
       Type: 'AWS::Events::Rule',
       Properties: { Name: 'fixture-dev-every', ScheduleExpression: 'rate(1 day)', Targets: [{ Id: 'tick', Arn: { 'Fn::GetAtt': ['Tick', 'Arn'] } }] },
     },
-    ...(withPermission
-      ? {
-          TickFromSchedule: {
-            Type: 'AWS::Lambda::Permission',
-            Properties: {
-              FunctionName: { 'Fn::GetAtt': ['Tick', 'Arn'] },
-              Action: 'lambda:InvokeFunction',
-              Principal: 'events.amazonaws.com',
-              SourceArn: { 'Fn::GetAtt': ['Every', 'Arn'] },
-            },
-          },
-        }
-      : {}),
-  });
-
-  it('a schedule without its permission does not invoke, and says why', async () => {
-    await start(schedule(false));
-    expect((await local('/_local/schedules/fixture-dev-every/fire', { method: 'POST' })).status).toBe(202);
-    expect(await waitFor(async () => (await denials()).length > 0)).toBe(true);
-    expect(await denials()).toEqual([
-      expect.objectContaining({
-        caller: 'events.amazonaws.com',
-        action: 'lambda:InvokeFunction',
-        reason:
-          'User: events.amazonaws.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:fixture-dev-Tick because no resource-based policy allows the action',
-      }),
-    ]);
-    expect(cloud?.lines.some((line) => line.includes('[fixture-dev-Tick] not invoked for arn:aws:events:us-east-1:000000000000:rule/fixture-dev-every'))).toBe(
-      true,
-    );
-    expect((await stats('fixture-dev-Tick'))?.completed).toBe(0);
-  }, 60_000);
-
-  it('a schedule with its permission invokes the function', async () => {
-    await start(schedule(true));
-    await local('/_local/schedules/fixture-dev-every/fire', { method: 'POST' });
-    expect(await waitFor(async () => (await stats('fixture-dev-Tick'))?.completed === 1)).toBe(true);
-    expect(await denials()).toEqual([]);
-  }, 60_000);
-
-  const iotRule = (withPermission: boolean): Record<string, CfnResource> => ({
-    ...fixtureFunction('Press', 'echo'),
+    Daily: {
+      Type: 'AWS::Events::Rule',
+      Properties: { Name: 'fixture-dev-daily', ScheduleExpression: 'cron(0 7 * * ? *)', Targets: [{ Id: 'tock', Arn: { 'Fn::GetAtt': ['Tock', 'Arn'] } }] },
+    },
+    TockFromSchedule: invokePermission('Tock', 'events.amazonaws.com', { 'Fn::GetAtt': ['Daily', 'Arn'] }),
     Buttons: {
       Type: 'AWS::IoT::TopicRule',
       Properties: {
         RuleName: 'fixture_dev_buttons',
-        TopicRulePayload: { Sql: "SELECT * FROM 'iotbutton/+'", Actions: [{ Lambda: { FunctionArn: { 'Fn::GetAtt': ['Press', 'Arn'] } } }] },
+        TopicRulePayload: {
+          Sql: "SELECT * FROM 'iotbutton/+'",
+          Actions: [{ Lambda: { FunctionArn: { 'Fn::GetAtt': ['Press', 'Arn'] } } }, { Lambda: { FunctionArn: { 'Fn::GetAtt': ['Pressed', 'Arn'] } } }],
+        },
       },
     },
-    ...(withPermission
-      ? {
-          PressFromRule: {
-            Type: 'AWS::Lambda::Permission',
-            Properties: {
-              FunctionName: { 'Fn::GetAtt': ['Press', 'Arn'] },
-              Action: 'lambda:InvokeFunction',
-              Principal: 'iot.amazonaws.com',
-              SourceArn: { 'Fn::GetAtt': ['Buttons', 'Arn'] },
-              SourceAccount: { Ref: 'AWS::AccountId' },
-            },
-          },
-        }
-      : {}),
-  });
-  const press = () =>
-    local('/topics/iotbutton%2FG030', {
+    PressedFromRule: invokePermission('Pressed', 'iot.amazonaws.com', { 'Fn::GetAtt': ['Buttons', 'Arn'] }, true),
+  };
+
+  it('invoke a function only with its permission; without, nothing runs and the refusal says why', async () => {
+    await start(resources);
+    for (const rule of ['fixture-dev-every', 'fixture-dev-daily']) expect((await local(`/_local/schedules/${rule}/fire`, { method: 'POST' })).status).toBe(202);
+    const press = await local('/topics/iotbutton%2FG030', {
       method: 'POST',
       headers: { authorization: localAuthorization('iotdata', 'fixtureclient') },
       body: JSON.stringify({ clickType: 'SINGLE' }),
     });
-
-  it('an IoT rule without its permission does not invoke; with it, it does', async () => {
-    await start(iotRule(false));
-    expect((await press()).status).toBe(200);
-    expect(await waitFor(async () => (await denials()).some((denial) => denial.caller === 'iot.amazonaws.com'))).toBe(true);
-    expect((await stats('fixture-dev-Press'))?.completed).toBe(0);
-    await cloud?.stop();
-    await start(iotRule(true));
-    await press();
-    expect(await waitFor(async () => (await stats('fixture-dev-Press'))?.completed === 1)).toBe(true);
+    expect(press.status).toBe(200);
+    expect(await waitFor(async () => (await stats('fixture-dev-Tock'))?.completed === 1 && (await stats('fixture-dev-Pressed'))?.completed === 1)).toBe(true);
+    expect(await waitFor(async () => (await denials()).length === 2)).toBe(true);
+    expect((await denials()).map((denial) => [denial.caller, denial.reason])).toEqual([
+      [
+        'events.amazonaws.com',
+        'User: events.amazonaws.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:fixture-dev-Tick because no resource-based policy allows the action',
+      ],
+      [
+        'iot.amazonaws.com',
+        'User: iot.amazonaws.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:fixture-dev-Press because no resource-based policy allows the action',
+      ],
+    ]);
+    expect(cloud?.lines.some((line) => line.includes('[fixture-dev-Tick] not invoked for arn:aws:events:us-east-1:000000000000:rule/fixture-dev-every'))).toBe(
+      true,
+    );
+    expect([(await stats('fixture-dev-Tick'))?.completed, (await stats('fixture-dev-Press'))?.completed]).toEqual([0, 0]);
   }, 60_000);
 
   it('does not start a template with an IoT rule name AWS refuses (cfn-lint E3031)', async () => {
-    const resources = iotRule(true);
-    (resources.Buttons as { Properties: Record<string, unknown> }).Properties.RuleName = 'fixture-dev-buttons';
+    const hyphenated = structuredClone(resources);
+    (hyphenated.Buttons as { Properties: Record<string, unknown> }).Properties.RuleName = 'fixture-dev-buttons';
     // Without cfn-lint the template passes the checks and IoT's own constraint refuses the rule (see iot.test.ts).
-    const refusedOrFailed = await start(resources).then(
+    const refusedOrFailed = await start(hyphenated).then(
       (started) => started.lines.join('\n'),
       (error: Error) => error.message,
     );
@@ -319,127 +298,60 @@ describe('roles, event source mappings and destinations', () => {
 });
 
 describe('API Gateway, AppSync and Step Functions', () => {
-  const httpApi = (withPermission: boolean): Record<string, CfnResource> => ({
-    ...fixtureFunction('Hello', 'echo'),
-    Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'fixture-dev', ProtocolType: 'HTTP' } },
-    ApiStage: { Type: 'AWS::ApiGatewayV2::Stage', Properties: { ApiId: { Ref: 'Api' }, StageName: '$default', AutoDeploy: true } },
-    HelloIntegration: {
+  const route = (name: string, path: string): Record<string, CfnResource> => ({
+    ...fixtureFunction(name, 'echo'),
+    [`${name}Integration`]: {
       Type: 'AWS::ApiGatewayV2::Integration',
-      Properties: { ApiId: { Ref: 'Api' }, IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': ['Hello', 'Arn'] }, PayloadFormatVersion: '2.0' },
+      Properties: { ApiId: { Ref: 'Api' }, IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': [name, 'Arn'] }, PayloadFormatVersion: '2.0' },
     },
-    HelloRoute: {
+    [`${name}Route`]: {
       Type: 'AWS::ApiGatewayV2::Route',
-      Properties: { ApiId: { Ref: 'Api' }, RouteKey: 'GET /hello', Target: { 'Fn::Join': ['/', ['integrations', { Ref: 'HelloIntegration' }]] } },
+      Properties: { ApiId: { Ref: 'Api' }, RouteKey: `GET ${path}`, Target: { 'Fn::Join': ['/', ['integrations', { Ref: `${name}Integration` }]] } },
     },
-    ...(withPermission
-      ? {
-          HelloFromApi: {
-            Type: 'AWS::Lambda::Permission',
-            Properties: {
-              FunctionName: { 'Fn::GetAtt': ['Hello', 'Arn'] },
-              Action: 'lambda:InvokeFunction',
-              Principal: 'apigateway.amazonaws.com',
-              SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*' },
-            },
-          },
-        }
-      : {}),
   });
-
-  it('an HTTP API route invokes its function only with the permission API Gateway needs (else a 500, as API Gateway answers)', async () => {
-    await start(httpApi(false));
-    const api = cloud?.context.urls['fixture.httpApi'];
-    expect((await fetch(`${api}/hello`)).status).toBe(500);
-    expect((await denials()).map((denial) => denial.caller)).toEqual(['apigateway.amazonaws.com']);
-    await cloud?.stop();
-    await start(httpApi(true));
-    const ok = await fetch(`${cloud?.context.urls['fixture.httpApi']}/hello`);
-    expect(ok.status).toBe(200);
-    expect((await ok.json()) as { event: { routeKey: string } }).toMatchObject({ event: { routeKey: 'GET /hello' } });
-  }, 60_000);
-
-  const graphql = (statements: unknown[]): Record<string, CfnResource> => ({
-    ...fixtureFunction('Resolve', 'slow'),
-    Api: { Type: 'AWS::AppSync::GraphQLApi', Properties: { Name: 'fixture-dev', AuthenticationType: 'API_KEY' } },
-    Schema: { Type: 'AWS::AppSync::GraphQLSchema', Properties: { ApiId: { 'Fn::GetAtt': ['Api', 'ApiId'] }, Definition: 'type Query { hello: String }' } },
-    Key: { Type: 'AWS::AppSync::ApiKey', Properties: { ApiId: { 'Fn::GetAtt': ['Api', 'ApiId'] } } },
-    SourceRole: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'appsync.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-        },
-        Policies: statements.length ? [{ PolicyName: 'invoke', PolicyDocument: { Version: '2012-10-17', Statement: statements } }] : [],
-      },
-    },
-    Source: {
+  const field = (name: string, statements: unknown[]): Record<string, CfnResource> => ({
+    ...fixtureFunction(name, 'slow'),
+    [`${name}SourceRole`]: fixtureRole('appsync.amazonaws.com', statements),
+    [`${name}Source`]: {
       Type: 'AWS::AppSync::DataSource',
       Properties: {
-        ApiId: { 'Fn::GetAtt': ['Api', 'ApiId'] },
-        Name: 'resolve',
+        ApiId: { 'Fn::GetAtt': ['Graph', 'ApiId'] },
+        Name: name.toLowerCase(),
         Type: 'AWS_LAMBDA',
-        LambdaConfig: { LambdaFunctionArn: { 'Fn::GetAtt': ['Resolve', 'Arn'] } },
-        ServiceRoleArn: { 'Fn::GetAtt': ['SourceRole', 'Arn'] },
+        LambdaConfig: { LambdaFunctionArn: { 'Fn::GetAtt': [name, 'Arn'] } },
+        ServiceRoleArn: { 'Fn::GetAtt': [`${name}SourceRole`, 'Arn'] },
       },
     },
-    HelloResolver: {
+    [`${name}Resolver`]: {
       Type: 'AWS::AppSync::Resolver',
       DependsOn: 'Schema',
       Properties: {
-        ApiId: { 'Fn::GetAtt': ['Api', 'ApiId'] },
+        ApiId: { 'Fn::GetAtt': ['Graph', 'ApiId'] },
         TypeName: 'Query',
-        FieldName: 'hello',
-        DataSourceName: { 'Fn::GetAtt': ['Source', 'Name'] },
+        FieldName: name.toLowerCase(),
+        DataSourceName: { 'Fn::GetAtt': [`${name}Source`, 'Name'] },
         Kind: 'UNIT',
       },
     },
   });
-  const hello = async () => {
-    const { urls } = cloud?.context ?? { urls: {} as Record<string, string> };
-    const key = cloud?.context.resolvers.get('fixture')?.ref('Key') ?? '';
-    const response = await fetch(urls['fixture.graphql'] ?? '', {
-      method: 'POST',
-      headers: { 'x-api-key': key, 'content-type': 'application/json' },
-      body: '{"query":"{ hello }"}',
-    });
-    return (await response.json()) as { data: { hello: string | null }; errors?: Array<{ errorType: string; message: string }> };
-  };
-
-  it('AppSync invokes a resolver only through its data source role', async () => {
-    await start(graphql([]));
-    const refused = await hello();
-    expect(refused.data.hello).toBeNull();
-    expect(refused.errors?.[0]).toMatchObject({
-      errorType: 'Lambda:AccessDeniedException',
-      message: expect.stringContaining('is not authorized to perform: lambda:InvokeFunction'),
-    });
-    await cloud?.stop();
-    await start(graphql([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': ['Resolve', 'Arn'] } }]));
-    expect(await hello()).toEqual({ data: { hello: 'done' } });
-  }, 60_000);
-
-  const stateMachine = (trusted: string, statements: unknown[]): Record<string, CfnResource> => ({
-    ...fixtureFunction('Step', 'slow'),
-    MachineRole: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: trusted }, Action: 'sts:AssumeRole' }] },
-        Policies: statements.length ? [{ PolicyName: 'invoke', PolicyDocument: { Version: '2012-10-17', Statement: statements } }] : [],
-      },
-    },
-    Machine: {
+  const machine = (name: string, trusted: string, invoke: boolean): Record<string, CfnResource> => ({
+    ...fixtureFunction(`${name}Step`, 'slow'),
+    [`${name}Role`]: fixtureRole(
+      trusted,
+      invoke ? [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [`${name}Step`, 'Arn'] } }] : [],
+    ),
+    [name]: {
       Type: 'AWS::StepFunctions::StateMachine',
       Properties: {
-        StateMachineName: 'fixture-dev-machine',
-        RoleArn: { 'Fn::GetAtt': ['MachineRole', 'Arn'] },
+        StateMachineName: `fixture-dev-${name}`,
+        RoleArn: { 'Fn::GetAtt': [`${name}Role`, 'Arn'] },
         Definition: {
           StartAt: 'Step',
           States: {
             Step: {
               Type: 'Task',
               Resource: 'arn:aws:states:::lambda:invoke',
-              Parameters: { FunctionName: { 'Fn::GetAtt': ['Step', 'Arn'] }, Payload: {} },
+              Parameters: { FunctionName: { 'Fn::GetAtt': [`${name}Step`, 'Arn'] }, Payload: {} },
               End: true,
             },
           },
@@ -447,9 +359,30 @@ describe('API Gateway, AppSync and Step Functions', () => {
       },
     },
   });
-  const execute = async () => {
+  // Each twice: without its grant and with it.
+  const resources: Record<string, CfnResource> = {
+    Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'fixture-dev', ProtocolType: 'HTTP' } },
+    ApiStage: { Type: 'AWS::ApiGatewayV2::Stage', Properties: { ApiId: { Ref: 'Api' }, StageName: '$default', AutoDeploy: true } },
+    ...route('Closed', '/closed'),
+    ...route('Open', '/open'),
+    OpenFromApi: invokePermission('Open', 'apigateway.amazonaws.com', {
+      'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*',
+    }),
+    Graph: { Type: 'AWS::AppSync::GraphQLApi', Properties: { Name: 'fixture-dev', AuthenticationType: 'API_KEY' } },
+    Schema: {
+      Type: 'AWS::AppSync::GraphQLSchema',
+      Properties: { ApiId: { 'Fn::GetAtt': ['Graph', 'ApiId'] }, Definition: 'type Query { secret: String, hello: String }' },
+    },
+    Key: { Type: 'AWS::AppSync::ApiKey', Properties: { ApiId: { 'Fn::GetAtt': ['Graph', 'ApiId'] } } },
+    ...field('Secret', []),
+    ...field('Hello', [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': ['Hello', 'Arn'] } }]),
+    // The regional principal is trusted too, as the serverless-step-functions plugin writes it.
+    ...machine('Idle', 'states.us-east-1.amazonaws.com', false),
+    ...machine('Busy', 'states.amazonaws.com', true),
+  };
+  const execute = async (name: string) => {
     const call = (target: string, body: object) =>
-      fetch(`http://127.0.0.1:${portBase}/`, {
+      local('/', {
         method: 'POST',
         headers: {
           authorization: localAuthorization('states', 'fixtureclient'),
@@ -459,7 +392,7 @@ describe('API Gateway, AppSync and Step Functions', () => {
         body: JSON.stringify(body),
       }).then((response) => response.json() as Promise<Record<string, string>>);
     const { executionArn } = await call('StartExecution', {
-      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:fixture-dev-machine',
+      stateMachineArn: `arn:aws:states:us-east-1:000000000000:stateMachine:fixture-dev-${name}`,
       input: '{}',
     });
     let described: Record<string, string> = {};
@@ -470,16 +403,42 @@ describe('API Gateway, AppSync and Step Functions', () => {
     return described;
   };
 
-  it('refuses a state machine whose role does not trust Step Functions, and runs a Task only as its role allows', async () => {
-    expect(await failure(stateMachine('lambda.amazonaws.com', []))).toContain(
-      'CREATE_FAILED Machine (AWS::StepFunctions::StateMachine): AccessDeniedException: Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role.',
+  it('an HTTP API route, an AppSync resolver and a Task run only as the template grants (else a 500, a field error, a failed Task)', async () => {
+    await start(resources);
+    const api = cloud?.context.urls['fixture.httpApi'];
+    expect((await fetch(`${api}/closed`)).status).toBe(500);
+    const open = await fetch(`${api}/open`);
+    expect([open.status, ((await open.json()) as { event: { routeKey: string } }).event.routeKey]).toEqual([200, 'GET /open']);
+
+    const key = cloud?.context.resolvers.get('fixture')?.ref('Key') ?? '';
+    const graphql = await fetch(cloud?.context.urls['fixture.graphql'] ?? '', {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: '{"query":"{ secret hello }"}',
+    });
+    const answer = (await graphql.json()) as { data: Record<string, string | null>; errors: Array<{ errorType: string; message: string; path: string[] }> };
+    expect(answer.data).toEqual({ secret: null, hello: 'done' });
+    expect(answer.errors).toEqual([
+      expect.objectContaining({
+        path: ['secret'],
+        errorType: 'Lambda:AccessDeniedException',
+        message: expect.stringContaining('is not authorized to perform: lambda:InvokeFunction'),
+      }),
+    ]);
+
+    expect(await execute('Idle')).toMatchObject({ status: 'FAILED', error: 'Lambda.AccessDeniedException' });
+    expect(await execute('Busy')).toMatchObject({ status: 'SUCCEEDED' });
+    expect((await denials()).map((denial) => [denial.caller, denial.action])).toEqual([
+      ['apigateway.amazonaws.com', 'lambda:InvokeFunction'],
+      ['appsync:fixture-dev-SecretSourceRole', 'lambda:InvokeFunction'],
+      ['states:fixture-dev-Idle', 'lambda:InvokeFunction'],
+    ]);
+  }, 60_000);
+
+  it('refuses a state machine whose role does not trust Step Functions, as CreateStateMachine does', async () => {
+    expect(await failure(machine('Stranger', 'lambda.amazonaws.com', true))).toContain(
+      'CREATE_FAILED Stranger (AWS::StepFunctions::StateMachine): AccessDeniedException: Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role.',
     );
-    // The regional principal is trusted too, as the serverless-step-functions plugin writes it.
-    await start(stateMachine('states.us-east-1.amazonaws.com', []));
-    expect(await execute()).toMatchObject({ status: 'FAILED', error: 'Lambda.AccessDeniedException' });
-    await cloud?.stop();
-    await start(stateMachine('states.amazonaws.com', [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': ['Step', 'Arn'] } }]));
-    expect(await execute()).toMatchObject({ status: 'SUCCEEDED' });
   }, 60_000);
 });
 

@@ -9,19 +9,21 @@ import type { CfnResource } from '../../src/template';
 
 const handlers = readFileSync(new URL('../fixtures/functions/handlers.mjs', import.meta.url));
 
+/** A role the service may assume, whose inline policy is `statements`. */
+export function fixtureRole(service: string, statements: unknown[] = []): CfnResource {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] },
+      Policies: statements.length ? [{ PolicyName: 'fixture', PolicyDocument: { Version: '2012-10-17', Statement: statements } }] : [],
+    },
+  };
+}
+
 /** A function running the fixture handlers, with a role Lambda may assume whose inline policy is `statements`. */
 export function fixtureFunction(name: string, handler: string, statements: unknown[] = []): Record<string, CfnResource> {
   return {
-    [`${name}Role`]: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-        },
-        Policies: statements.length ? [{ PolicyName: 'fixture', PolicyDocument: { Version: '2012-10-17', Statement: statements } }] : [],
-      },
-    },
+    [`${name}Role`]: fixtureRole('lambda.amazonaws.com', statements),
     [name]: {
       Type: 'AWS::Lambda::Function',
       Properties: {
