@@ -112,11 +112,6 @@ export function resourcesAcross(context: CloudContext, type: string): TemplateRe
   });
 }
 
-/** The name CloudFormation gives a resource: the template's, else one made from the stack and logical id. */
-export function physicalName(resource: TemplateResource, given: unknown): string {
-  return String(given ?? `${resource.template.service}-${resource.template.stage}-${resource.logicalId}`);
-}
-
 /** A resource of a template as a module creates it, with its resolver. */
 export function templateResource(context: CloudContext, template: ServiceTemplate, logicalId: string): TemplateResource {
   const resolver = context.resolvers.get(template.service);

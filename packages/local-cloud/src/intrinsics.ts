@@ -1,4 +1,4 @@
-import { describeStatically, NAME_PROPERTY } from './physical';
+import { describeStatically, NAME_PROPERTY, physicalName } from './physical';
 import type { ServiceTemplate } from './template';
 
 export const ACCOUNT_ID = '000000000000';
@@ -56,20 +56,23 @@ export class Resolver {
     const known = this.resources.get(logicalId);
     if (known) return known;
     const resource = this.template.resources[logicalId];
-    if (!resource) return undefined;
-    const p = resource.Properties ?? {};
+    return resource && describeStatically(resource.Type, this.naming(logicalId));
+  }
+
+  /** The resource's name: the template's, else the one CloudFormation makes from the stack and logical id. */
+  physicalName(logicalId: string): string {
+    return physicalName(this.naming(logicalId), this.template.resources[logicalId]?.Type ?? '');
+  }
+
+  private naming(logicalId: string) {
+    const resource = this.template.resources[logicalId];
+    const p = resource?.Properties ?? {};
     // Only the properties names are made of: the rest may refer to what is not resolvable yet.
-    const keys = [NAME_PROPERTY[resource.Type], 'StreamSpecification', 'Path', 'ClientName', 'GroupName', 'Rule'].filter(
+    const keys = [NAME_PROPERTY[resource?.Type ?? ''], 'StreamSpecification', 'Path', 'ClientName', 'GroupName', 'Rule'].filter(
       (key): key is string => key !== undefined && key in p,
     );
     const properties = Object.fromEntries(keys.map((key) => [key, this.resolve(p[key])]));
-    return describeStatically(resource.Type, {
-      region: this.region,
-      account: ACCOUNT_ID,
-      stackName: this.pseudo['AWS::StackName'] ?? '',
-      logicalId,
-      properties,
-    });
+    return { region: this.region, account: ACCOUNT_ID, stackName: this.pseudo['AWS::StackName'] ?? '', logicalId, properties };
   }
 
   resolve(value: unknown): unknown {

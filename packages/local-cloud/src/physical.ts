@@ -23,6 +23,8 @@ export const NAME_PROPERTY: Record<string, string> = {
   'AWS::Events::Rule': 'Name',
   'AWS::IoT::TopicRule': 'RuleName',
   'AWS::IAM::Role': 'RoleName',
+  'AWS::Cognito::UserPool': 'UserPoolName',
+  'AWS::Cognito::UserPoolClient': 'ClientName',
 };
 
 /**

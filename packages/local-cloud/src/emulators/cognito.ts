@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { callJsonApi } from '../awsCall';
-import { type LocalModule, physicalName, resourcesAcross } from '../context';
+import { type LocalModule, resourcesAcross } from '../context';
 import { proxyTo } from '../endpoint';
 import { ACCOUNT_ID } from '../intrinsics';
 import { cognitoOperation } from './cognitoOperations';
@@ -61,7 +61,7 @@ export function cognitoModule(): LocalModule {
     },
     creates: {
       'AWS::Cognito::UserPool': async (pool, context) => {
-        const name = physicalName(pool, pool.properties.UserPoolName);
+        const name = pool.resolver.physicalName(pool.logicalId);
         const { UserPools = [] } = await cognitoCall<{ UserPools?: Array<{ Id: string; Name: string }> }>(url, 'ListUserPools', { MaxResults: 60 });
         const id =
           UserPools.find((existing) => existing.Name === name)?.Id ??
@@ -88,7 +88,7 @@ export function cognitoModule(): LocalModule {
         const poolId = client.resolver.resolveString(client.properties.UserPoolId);
         const pool = poolOf(poolId);
         if (!pool) throw new Error(`User pool ${poolId} does not exist (ResourceNotFoundException)`);
-        const name = physicalName(client, client.properties.ClientName);
+        const name = client.resolver.physicalName(client.logicalId);
         const { UserPoolClients = [] } = await cognitoCall<{ UserPoolClients?: Array<{ ClientId: string; ClientName: string }> }>(url, 'ListUserPoolClients', {
           UserPoolId: poolId,
           MaxResults: 60,

@@ -73,7 +73,7 @@ export function messagingModule(): LocalModule {
     creates: {
       // Queues with their attributes (RedrivePolicy included); a Ref is the queue URL, on the local endpoint.
       'AWS::SQS::Queue': async ({ resolver, logicalId, properties }, context) => {
-        const name = String(resolver.describe(logicalId)?.attributes.QueueName);
+        const name = resolver.physicalName(logicalId);
         const { QueueName: _name, Tags: _tags, ...rest } = resolver.resolve(properties) as Record<string, unknown>;
         const attributes = Object.fromEntries(
           Object.entries(rest).map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)]),
@@ -97,7 +97,7 @@ export function messagingModule(): LocalModule {
         }
       },
       'AWS::SNS::Topic': async ({ resolver, logicalId, properties }, context) => {
-        const name = String(resolver.describe(logicalId)?.attributes.TopicName);
+        const name = resolver.physicalName(logicalId);
         const { TopicArn = '' } = (await sns?.send(new CreateTopicCommand({ Name: name }))) ?? {};
         resolver.register(logicalId, { ref: TopicArn, attributes: { TopicArn, TopicName: name } });
         const subscriptions = resolver.resolve(properties.Subscription ?? []) as Array<{ Protocol: string; Endpoint: string }>;

@@ -1,6 +1,5 @@
 import type { Resolver } from '../intrinsics';
 import type { ServiceTemplate } from '../template';
-import { type Policy, parsePolicy } from './policy';
 
 /** A policy document of a template, where it stands and whose it is. */
 export interface TemplatePolicy {
@@ -90,14 +89,4 @@ export function templatePolicies(template: ServiceTemplate, resolver: Resolver):
     }
   }
   return found;
-}
-
-/** The policy of a role for evaluation: its inline policies as IAM reads them. */
-export function rolePolicies(template: ServiceTemplate, resolver: Resolver, roleLogicalId: string): Policy[] {
-  const role = template.resources[roleLogicalId];
-  return list(role?.Properties?.Policies).map((policy, index) => {
-    const { PolicyName, PolicyDocument } = policy as { PolicyName?: unknown; PolicyDocument?: unknown };
-    const name = PolicyName === undefined ? String(index) : resolver.resolveString(PolicyName);
-    return parsePolicy(resolver.resolve(PolicyDocument), `role ${roleLogicalId}, policy ${name}`);
-  });
 }
