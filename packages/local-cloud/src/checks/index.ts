@@ -27,16 +27,33 @@ export async function checkTemplates(root: string, templates: ServiceTemplate[])
   const started = performance.now();
   const cfnLint = findCfnLint();
   const linted = cfnLint ? cfnLintFindings(root, templates, cfnLint) : new Map<string, Finding[]>();
-  const catalog = await new IamCatalog().load(templates.flatMap(servicesNamed));
   const findings = new Map<string, Finding[]>();
   const figures = { templates: templates.length, resources: 0, policies: 0, statements: 0, actions: 0, milliseconds: 0 };
+  // A template the local cloud cannot even resolve (an intrinsic it does not know) fails its own checks, not everyone's.
+  const unresolvable = (template: ServiceTemplate, error: unknown): Finding[] => [
+    { service: template.service, check: 'iam', rule: 'UNRESOLVED', level: 'error', path: 'Resources', message: (error as Error).message },
+  ];
+  const services = templates.flatMap((template) => {
+    try {
+      return servicesNamed(template);
+    } catch {
+      return [];
+    }
+  });
+  const catalog = await new IamCatalog().load(services);
   for (const template of templates) {
-    const policies = policyFindings(template, catalog);
     figures.resources += Object.keys(template.resources).length;
-    figures.policies += policies.figures.policies;
-    figures.statements += policies.figures.statements;
-    figures.actions += policies.figures.actions;
-    findings.set(template.service, [...(linted.get(template.service) ?? []), ...policies.findings, ...literalNameFindings(template)]);
+    let own: Finding[];
+    try {
+      const policies = policyFindings(template, catalog);
+      figures.policies += policies.figures.policies;
+      figures.statements += policies.figures.statements;
+      figures.actions += policies.figures.actions;
+      own = [...policies.findings, ...literalNameFindings(template)];
+    } catch (error) {
+      own = unresolvable(template, error);
+    }
+    findings.set(template.service, [...(linted.get(template.service) ?? []), ...own]);
   }
   figures.milliseconds = Math.round(performance.now() - started);
   return { findings, cfnLint, figures };

@@ -14,10 +14,23 @@ export interface PolicyFigures {
   actions: number;
 }
 
-/** The services (s3, dynamodb...) the template's policies name, to load their part of the catalog first. */
+/** The services (s3, dynamodb...) the template's policies name in their actions, to load their part of the catalog first. */
 export function servicesNamed(template: ServiceTemplate): string[] {
-  const text = JSON.stringify(template.resources);
-  return [...new Set([...text.matchAll(/"([a-zA-Z0-9-]+):[A-Za-z*?]+"/g)].map((match) => (match[1] ?? '').toLowerCase()))];
+  const resolver = new Resolver(template, template.region);
+  const actions = templatePolicies(template, resolver).flatMap((policy) => {
+    const statements = (policy.document as { Statement?: unknown } | undefined)?.Statement;
+    return (Array.isArray(statements) ? statements : [statements]).flatMap((statement) => {
+      const { Action, NotAction } = (statement ?? {}) as { Action?: unknown; NotAction?: unknown };
+      return [Action, NotAction].flatMap((value) => (Array.isArray(value) ? value : value === undefined ? [] : [value]));
+    });
+  });
+  return [
+    ...new Set(
+      actions
+        .filter((action): action is string => typeof action === 'string' && action.includes(':'))
+        .map((action) => action.split(':')[0]?.toLowerCase() ?? ''),
+    ),
+  ];
 }
 
 /**

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { cfnLintFindings, findCfnLint, ignoredChecks } from '../../src/checks/cfnLint';
 import { describeFinding, type Finding } from '../../src/checks/finding';
+import { checkTemplates } from '../../src/checks/index';
 import { literalNameFindings } from '../../src/checks/literalNames';
 import { policyFindings, servicesNamed } from '../../src/checks/policies';
 import { IamCatalog } from '../../src/iam/catalog';
@@ -281,6 +282,21 @@ const cfnLint = findCfnLint();
     expect(cfnLintFindings(root, [template], broken).get('svc')).toEqual([]);
     writeFileSync(template.file, JSON.stringify({ Resources: { Nothing: { Type: 'AWS::SQS::Queue', Properties: { Bogus: 1 } } } }));
     expect(() => cfnLintFindings(root, [template], broken)).toThrow();
+  }, 30_000);
+});
+
+describe('all the checks together', () => {
+  it('report a template the local cloud cannot resolve as its own finding, and check the others', async () => {
+    const importing = fixture((resources) => {
+      (policy(resources)[0] as { Resource: unknown }).Resource = { 'Fn::ImportValue': 'shared-table-arn' };
+    });
+    const fine = { ...fixture(), service: 'other' };
+    const checks = await checkTemplates(root, [importing, fine]);
+    expect(checks.findings.get('svc')?.filter((finding) => finding.check !== 'cfn-lint')).toEqual([
+      expect.objectContaining({ rule: 'UNRESOLVED', message: 'svc: the local cloud cannot resolve Fn::ImportValue' }),
+    ]);
+    expect(checks.findings.get('other')).toEqual([]);
+    expect(checks.figures).toMatchObject({ templates: 2, resources: 10 });
   }, 30_000);
 });
 
