@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { bundleLikeLambda, startBenchCloud } from '../packages/local-cloud/src/bench';
-import { loadTemplates, resourcesOfType, type ServiceTemplate } from '../packages/local-cloud/src/template';
+import { loadTemplates, resourcesOfType, type ServiceTemplate } from '../packages/local-cloud/src/services/cloudformation/template';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { localAuthorization } from './awsCall';
 import { CFN_LINT_MISSING, checksReport, checkTemplates } from './checks/index';
-import { localUserTokens } from './emulators/cognito';
 import { portsFrom, readState, startLocalCloud } from './index';
-import { loadTemplates } from './template';
+import { loadTemplates } from './services/cloudformation/template';
+import { localUserTokens } from './services/cognito/module';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const usage = `Usage: local-cloud <command> [options]

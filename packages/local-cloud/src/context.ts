@@ -1,9 +1,9 @@
 import type { Endpoint } from './endpoint';
-import type { AccessControl } from './iam/accessControl';
-import type { IamCatalog } from './iam/catalog';
-import type { Resolver } from './intrinsics';
-import type { LocalFunction } from './lambda/runtime';
-import { resourcesOfType, type ServiceTemplate } from './template';
+import type { Resolver } from './services/cloudformation/intrinsics';
+import { resourcesOfType, type ServiceTemplate } from './services/cloudformation/template';
+import type { AccessControl } from './services/iam/accessControl';
+import type { IamCatalog } from './services/iam/catalog';
+import type { LocalFunction } from './services/lambda/runtime';
 
 export interface Ports {
   endpoint: number;
@@ -38,6 +38,8 @@ export interface CloudContext {
   urlRewrites: Array<[string, string]>;
   /** URLs to print and to write into the state file, by name. */
   urls: Record<string, string>;
+  /** What S3 does when an object lands in a bucket (its notifications); SES receiving stores objects too. */
+  objectCreated?: (bucket: string, key: string, size: number, eTag: string, how: 'Put' | 'CompleteMultipartUpload' | 'Copy') => void;
   log(line: string): void;
 }
 
@@ -51,6 +53,10 @@ export type Creator = (resource: TemplateResource, context: CloudContext) => Pro
 /** A part of the local cloud, by AWS service: its emulator, the resource types it creates, the API it answers. */
 export interface LocalModule {
   name: string;
+  /** The modules that must have started first (an emulator, the service it delivers to). */
+  needs?: string[];
+  /** An emulator needs nothing and starts side by side with the others (DynamoDB Local's Java takes longest). */
+  emulator?: boolean;
   /** Starts what the module runs before any resource exists: an emulator, a listener, its API route. */
   start?(context: CloudContext): Promise<void>;
   /** Its resource types, created in CloudFormation's order (every resource after what it refers to). */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AccessControl } from './iam/accessControl';
 import { AwsRefusal, type AwsResponse, awsError, type ErrorProtocol, type Operation, type SignedRequest } from './operations';
+import type { AccessControl } from './services/iam/accessControl';
 
 export { type AwsResponse, awsError } from './operations';
 
@@ -135,7 +135,13 @@ export class Endpoint {
     }
     const fault = this.takeFault(request);
     if (fault) return send(res, awsError(fault.status, fault.code, fault.message, protocol));
-    send(res, await route.handle(request));
+    try {
+      send(res, await route.handle(request));
+    } catch (error) {
+      // A handler may refuse too (a stack that does not exist): in the service's protocol, like the parser's refusals.
+      if (error instanceof AwsRefusal) return send(res, awsError(error.status, error.code, error.message, protocol));
+      throw error;
+    }
   }
 
   private count(request: AwsRequest): void {

@@ -1,38 +1,24 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { appSyncModule } from './appsync/module';
 import { CFN_LINT_MISSING, checksReport, checkTemplates, describeFinding } from './checks/index';
-import { type CloudContext, FunctionRegistry, type LocalModule, templateResource } from './context';
-import { creationOrder } from './dependencies';
-import { cognitoModule } from './emulators/cognito';
-import { messagingModule } from './emulators/messaging';
-import { dynamoDbModule, sesModule } from './emulators/module';
-import { type ObjectCreated, s3Module } from './emulators/s3';
-import { sesReceivingModule } from './emulators/sesReceiving';
+import { type CloudContext, FunctionRegistry, type LocalModule } from './context';
 import { Endpoint } from './endpoint';
-import { dynamoDbStreamsModule } from './events/dynamodbStreams';
-import { httpApiModule } from './events/httpApi';
-import { iotModule } from './events/iot';
-import { schedulesModule } from './events/schedules';
-import { sqsEventSourcesModule } from './events/sqs';
-import { standInsModule } from './events/standIns';
-import { AccessControl } from './iam/accessControl';
-import { IamCatalog } from './iam/catalog';
-import { iamModule } from './iam/module';
-import { Resolver } from './intrinsics';
-import { lambdaModule } from './lambda/module';
 import { portsFrom } from './ports';
+import { localModules } from './registry';
+import { Resolver } from './services/cloudformation/intrinsics';
+import { createStack } from './services/cloudformation/stacks';
+import { loadTemplates } from './services/cloudformation/template';
+import { AccessControl } from './services/iam/accessControl';
+import { IamCatalog } from './services/iam/catalog';
 import { type LocalCloudState, stateFile } from './state';
-import { stepFunctionsModule } from './stepfunctions/module';
-import { loadTemplates, type ServiceTemplate } from './template';
 
 export type { CloudContext, LocalModule, Ports } from './context';
 export { type AwsRequest, awsError, type Fault } from './endpoint';
-export { topicMatches } from './events/iot';
-export type { FailedBatchRecord, FailedInvocationRecord } from './events/onFailure';
-export { Resolver } from './intrinsics';
-export { reportLine } from './lambda/runtime';
 export { portsFrom } from './ports';
+export { Resolver } from './services/cloudformation/intrinsics';
+export { topicMatches } from './services/iot/module';
+export type { FailedBatchRecord, FailedInvocationRecord } from './services/lambda/destinations';
+export { reportLine } from './services/lambda/runtime';
 export { type LocalCloudState, readState, stateFile } from './state';
 
 export interface LocalCloudOptions {
@@ -51,13 +37,24 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
-/** Resource types the local cloud leaves to AWS, each with why that changes nothing locally. */
-const NOT_CREATED: Record<string, string> = {
-  'AWS::Logs::LogGroup': "functions log to the local cloud's output",
-};
-
 /** The AWS services whose IAM actions the local cloud's operations map to (their part of the catalog is loaded). */
-const SERVED_SERVICES = ['dynamodb', 's3', 'sqs', 'sns', 'ses', 'lambda', 'states', 'cognito-idp', 'iot', 'sts', 'logs', 'events', 'execute-api', 'appsync'];
+const SERVED_SERVICES = [
+  'dynamodb',
+  's3',
+  'sqs',
+  'sns',
+  'ses',
+  'lambda',
+  'states',
+  'cognito-idp',
+  'iot',
+  'sts',
+  'logs',
+  'events',
+  'execute-api',
+  'appsync',
+  'cloudformation',
+];
 
 /**
  * Starts one local AWS account: the template checks (a service whose template fails them is not
@@ -103,27 +100,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   await context.endpoint.start();
   context.urls.endpoint = context.endpoint.url;
 
-  let objectCreated: ObjectCreated | undefined;
-  const modules: LocalModule[] = [
-    dynamoDbModule(),
-    sesModule(),
-    iamModule(),
-    standInsModule(),
-    cognitoModule(),
-    lambdaModule(),
-    messagingModule(),
-    s3Module((notify) => {
-      objectCreated = notify;
-    }),
-    sesReceivingModule(() => objectCreated),
-    httpApiModule(),
-    appSyncModule(),
-    stepFunctionsModule(),
-    iotModule(),
-    dynamoDbStreamsModule(),
-    sqsEventSourcesModule(),
-    schedulesModule(),
-  ];
+  const modules = localModules();
   const running: LocalModule[] = [];
   const stop = async () => {
     for (const module of running.reverse()) await module.stop?.();
@@ -131,13 +108,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     rmSync(stateFile(options.root, ports.endpoint), { force: true });
   };
   try {
-    // The emulators start side by side (Java takes longest); the rest needs what came before.
-    const [dynamo, ses, ...rest] = modules as [LocalModule, LocalModule, ...LocalModule[]];
-    const emulators = await Promise.allSettled([dynamo.start?.(context), ses.start?.(context)]);
-    running.push(dynamo, ses);
-    const failed = emulators.find((result) => result.status === 'rejected');
+    // The emulators start side by side (DynamoDB Local's Java takes longest); the rest in order.
+    const emulators = modules.filter((module) => module.emulator);
+    running.push(...emulators);
+    const results = await Promise.allSettled(emulators.map((module) => module.start?.(context)));
+    const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    for (const module of rest) {
+    for (const module of modules.filter((candidate) => !candidate.emulator)) {
       running.push(module);
       await module.start?.(context);
     }
@@ -158,38 +135,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     refused,
   });
   return { context, startedInMs, stop };
-}
-
-/** One service's resources, in CloudFormation's order, each by the module that creates its type. */
-async function createStack(context: CloudContext, modules: LocalModule[], template: ServiceTemplate): Promise<void> {
-  for (const logicalId of creationOrder(template.resources)) {
-    const type = template.resources[logicalId]?.Type ?? '';
-    if (NOT_CREATED[type]) continue;
-    const creators = modules.flatMap((module) => (module.creates?.[type] ? [module.creates[type]] : []));
-    if (!creators.length) throw new Error(`${template.service}: the local cloud cannot create ${logicalId} (${type}): no module emulates ${type}`);
-    try {
-      let created = false;
-      for (const create of creators) {
-        if ((await create(templateResource(context, template, logicalId), context)) !== 'not-mine') {
-          created = true;
-          break;
-        }
-      }
-      if (!created) throw new Error(`no module emulates this kind of ${type}`);
-    } catch (error) {
-      // CloudFormation's words for a resource its handler refused, then AWS's reason.
-      throw new Error(`${template.service}: CREATE_FAILED ${logicalId} (${type}): ${(error as Error).message}`);
-    }
-  }
-  const resolver = context.resolvers.get(template.service);
-  // Outputs must resolve to strings, as CloudFormation requires (two outputs merged into one do not).
-  for (const [name, output] of Object.entries(template.outputs)) {
-    try {
-      resolver?.resolveString(output.Value);
-    } catch (error) {
-      throw new Error(`${template.service}: Template format error: Output ${name}: ${(error as Error).message}`);
-    }
-  }
 }
 
 function writeState(file: string, state: LocalCloudState): void {

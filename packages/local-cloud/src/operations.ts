@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { RequestContext } from './iam/conditions';
+import type { RequestContext } from './services/iam/conditions';
 
 /** A request to the single endpoint, with what SigV4 says about who sent it and to which service. */
 export interface SignedRequest {

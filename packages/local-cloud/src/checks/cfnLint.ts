@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ServiceTemplate } from '../template';
+import type { ServiceTemplate } from '../services/cloudformation/template';
 import type { Finding } from './finding';
 
 /** The one checked-in cfn-lint configuration: warnings it ignores, each with its reason. */

@@ -1,5 +1,5 @@
-import { IamCatalog } from '../iam/catalog';
-import type { ServiceTemplate } from '../template';
+import type { ServiceTemplate } from '../services/cloudformation/template';
+import { IamCatalog } from '../services/iam/catalog';
 import { cfnLintFindings, findCfnLint } from './cfnLint';
 import { describeFinding, type Finding } from './finding';
 import { literalNameFindings } from './literalNames';

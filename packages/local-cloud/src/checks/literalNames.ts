@@ -1,7 +1,7 @@
-import { dependencyGraph, ordered } from '../dependencies';
-import { Resolver } from '../intrinsics';
-import { NAME_PROPERTY, physicalName } from '../physical';
-import type { ServiceTemplate } from '../template';
+import { dependencyGraph, ordered } from '../services/cloudformation/dependencies';
+import { Resolver } from '../services/cloudformation/intrinsics';
+import { NAME_PROPERTY, physicalName } from '../services/cloudformation/physical';
+import type { ServiceTemplate } from '../services/cloudformation/template';
 import type { Finding } from './finding';
 
 /** Stands for whatever an intrinsic gives: it can be part of no name. */

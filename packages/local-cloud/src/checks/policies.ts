@@ -1,11 +1,11 @@
-import type { CatalogAction, IamCatalog } from '../iam/catalog';
-import { parseOperator } from '../iam/conditions';
-import { SUPPLIED_CONDITION_KEYS } from '../iam/context';
-import { patternFitsFormat } from '../iam/patterns';
-import { MalformedPolicyError, type PolicyStatement, parsePolicy } from '../iam/policy';
-import { templatePolicies } from '../iam/templatePolicies';
-import { Resolver } from '../intrinsics';
-import type { ServiceTemplate } from '../template';
+import { Resolver } from '../services/cloudformation/intrinsics';
+import type { ServiceTemplate } from '../services/cloudformation/template';
+import type { CatalogAction, IamCatalog } from '../services/iam/catalog';
+import { parseOperator } from '../services/iam/conditions';
+import { SUPPLIED_CONDITION_KEYS } from '../services/iam/context';
+import { patternFitsFormat } from '../services/iam/patterns';
+import { MalformedPolicyError, type PolicyStatement, parsePolicy } from '../services/iam/policy';
+import { templatePolicies } from '../services/iam/templatePolicies';
 import type { Finding } from './finding';
 
 export interface PolicyFigures {

@@ -1,7 +1,7 @@
 // The local Lambda runtime: warm reuse, concurrency, timeouts, errors and REPORT lines.
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { LocalFunction } from '../../src/lambda/runtime';
+import { LocalFunction } from '../../src/services/lambda/runtime';
 
 const codeDir = fileURLToPath(new URL('../fixtures/functions', import.meta.url));
 const lines: string[] = [];

@@ -7,7 +7,7 @@ import { createConnection } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { localAuthorization } from '../../src/awsCall';
 import type { LocalCloud } from '../../src/index';
-import type { CfnResource } from '../../src/template';
+import type { CfnResource } from '../../src/services/cloudformation/template';
 import { fixtureFunction, fixtureRole, startFixtureCloud } from '../support/fixtureCloud';
 
 // Each cloud on ports of its own: a client's kept-alive connection to the previous one must not meet the next.

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { type LocalCloud, startLocalCloud } from '../../src/index';
-import type { CfnResource } from '../../src/template';
+import type { CfnResource } from '../../src/services/cloudformation/template';
 
 const handlers = readFileSync(new URL('../fixtures/functions/handlers.mjs', import.meta.url));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { matchesPattern, passesFilters } from '../../src/events/filterPattern';
+import { matchesPattern, passesFilters } from '../../src/services/lambda/filterPattern';
 
 const insert = { eventName: 'INSERT', dynamodb: { NewImage: { type: { S: 'USER' }, age: { N: '42' }, email: { S: 'Ann@Example.com' } } } };
 const modify = { ...insert, eventName: 'MODIFY' };

@@ -5,9 +5,9 @@
 // policy (ForAllValues:StringNotLike on aws:ResourceOrgPaths, row 3 of ForAllValues:ArnLike), the
 // case is left out rather than asserting a documentation error.
 import { describe, expect, it } from '@jest/globals';
-import type { RequestContext } from '../../src/iam/conditions';
-import { type AuthorizationRequest, authorize, type RequestPrincipal } from '../../src/iam/evaluate';
-import { parsePolicy } from '../../src/iam/policy';
+import type { RequestContext } from '../../src/services/iam/conditions';
+import { type AuthorizationRequest, authorize, type RequestPrincipal } from '../../src/services/iam/evaluate';
+import { parsePolicy } from '../../src/services/iam/policy';
 
 const identity = (document: unknown) => [parsePolicy(document, 'identity policy')];
 const resourcePolicy = (document: unknown) => [parsePolicy(document, 'resource policy', { resourcePolicy: true })];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { Resolver } from '../../src/intrinsics';
-import { reportLine } from '../../src/lambda/runtime';
+import { Resolver } from '../../src/services/cloudformation/intrinsics';
+import { reportLine } from '../../src/services/lambda/runtime';
 
 const template = {
   service: 'svc',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { type CloudContext, FunctionRegistry } from '../../src/context';
-import { iotModule, topicMatches } from '../../src/events/iot';
-import { Resolver } from '../../src/intrinsics';
+import { Resolver } from '../../src/services/cloudformation/intrinsics';
+import { iotModule, topicMatches } from '../../src/services/iot/module';
 
 describe('topicMatches', () => {
   it.each([

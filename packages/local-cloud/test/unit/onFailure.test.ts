@@ -1,6 +1,6 @@
 // The records Lambda sends to on-failure destinations (stream batches, asynchronous invocations), in the shapes AWS documents.
 import { describe, expect, it } from '@jest/globals';
-import { failedBatchRecord, failedInvocationRecord } from '../../src/events/onFailure';
+import { failedBatchRecord, failedInvocationRecord } from '../../src/services/lambda/destinations';
 
 describe('failedBatchRecord', () => {
   const batch = {

@@ -1,13 +1,14 @@
 // Each request to the endpoint is parsed into exactly one operation with the IAM permissions AWS's
 // Service Authorization Reference gives it; anything that is not one known operation is refused.
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { cognitoOperation } from '../../src/emulators/cognitoOperations';
-import { dynamoDbOperation } from '../../src/emulators/dynamodbOperations';
-import { snsOperation, sqsOperation } from '../../src/emulators/messagingOperations';
-import { s3Operation } from '../../src/emulators/s3Operations';
-import { sesOperation } from '../../src/emulators/sesOperations';
-import { IamCatalog } from '../../src/iam/catalog';
 import { AwsRefusal, type SignedRequest } from '../../src/operations';
+import { cognitoOperation } from '../../src/services/cognito/operations';
+import { dynamoDbOperation } from '../../src/services/dynamodb/operations';
+import { IamCatalog } from '../../src/services/iam/catalog';
+import { s3Operation } from '../../src/services/s3/operations';
+import { sesOperation } from '../../src/services/ses/operations';
+import { snsOperation } from '../../src/services/sns/operations';
+import { sqsOperation } from '../../src/services/sqs/operations';
 
 let catalog: IamCatalog;
 beforeAll(async () => {

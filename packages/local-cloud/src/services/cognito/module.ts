@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import { type LocalModule, resourcesAcross } from '../../context';
+import { cognitoCall, startCognitoLocal } from '../../emulators/cognitoLocal';
+import { proxyTo } from '../../endpoint';
+import { ACCOUNT_ID } from '../cloudformation/intrinsics';
+import { cognitoOperation } from './operations';
+
+/**
+ * Cognito user pools from the templates, served by cognito-local (in its own guarded process, state
+ * under .local-cloud/). Tokens carry the issuer AWS uses, https://cognito-idp.<region>.amazonaws.com/<pool id>,
+ * and `cognito:groups`; the pool's keys are at <cognito url>/<pool id>/.well-known/jwks.json.
+ * Pools, clients and groups are found by name when they exist from an earlier run.
+ */
+export function cognitoModule(): LocalModule {
+  let stop: (() => Promise<void>) | undefined;
+  let url = '';
+  const pools: Array<{ service: string; pool: string; clients: string[]; groups: string[] }> = [];
+  const poolOf = (id: string) => pools.find((pool) => pool.pool === id);
+  return {
+    name: 'cognito',
+    emulator: true,
+    async start(context) {
+      if (!resourcesAcross(context, 'AWS::Cognito::UserPool').length) return;
+      const cognito = await startCognitoLocal({
+        port: context.ports.cognito,
+        dir: join(context.root, '.local-cloud', `cognito-${context.ports.endpoint}`),
+        region: context.region,
+        keep: Boolean(context.dataDir),
+      });
+      stop = () => cognito.stop();
+      url = cognito.url;
+      context.urls.cognito = url;
+      context.endpoint.route('cognito-idp', {
+        protocol: () => 'json',
+        operation: (request) => cognitoOperation(request, context.region, context.catalog),
+        accessDenied: { status: 400, code: 'AccessDeniedException' },
+        handle: proxyTo(url),
+      });
+      context.endpoint.localApi('cognito', () => pools);
+    },
+    creates: {
+      'AWS::Cognito::UserPool': async (pool, context) => {
+        const name = pool.resolver.physicalName(pool.logicalId);
+        const { UserPools = [] } = await cognitoCall<{ UserPools?: Array<{ Id: string; Name: string }> }>(url, 'ListUserPools', { MaxResults: 60 });
+        const id =
+          UserPools.find((existing) => existing.Name === name)?.Id ??
+          (
+            await cognitoCall<{ UserPool: { Id: string } }>(url, 'CreateUserPool', {
+              UsernameAttributes: [],
+              ...(pool.resolver.resolve(pool.properties) as object),
+              PoolName: name,
+            })
+          ).UserPool.Id;
+        pool.resolver.register(pool.logicalId, {
+          ref: id,
+          attributes: {
+            Arn: `arn:aws:cognito-idp:${context.region}:${ACCOUNT_ID}:userpool/${id}`,
+            ProviderName: `cognito-idp.${context.region}.amazonaws.com/${id}`,
+            ProviderURL: `https://cognito-idp.${context.region}.amazonaws.com/${id}`,
+            UserPoolId: id,
+          },
+        });
+        pools.push({ service: pool.template.service, pool: id, clients: [], groups: [] });
+        context.log(`user pool ${name}: ${id}`);
+      },
+      'AWS::Cognito::UserPoolClient': async (client, context) => {
+        const poolId = client.resolver.resolveString(client.properties.UserPoolId);
+        const pool = poolOf(poolId);
+        if (!pool) throw new Error(`User pool ${poolId} does not exist (ResourceNotFoundException)`);
+        const name = client.resolver.physicalName(client.logicalId);
+        const { UserPoolClients = [] } = await cognitoCall<{ UserPoolClients?: Array<{ ClientId: string; ClientName: string }> }>(url, 'ListUserPoolClients', {
+          UserPoolId: poolId,
+          MaxResults: 60,
+        });
+        const clientId =
+          UserPoolClients.find((existing) => existing.ClientName === name)?.ClientId ??
+          (await cognitoCall<{ UserPoolClient: { ClientId: string } }>(url, 'CreateUserPoolClient', { UserPoolId: poolId, ClientName: name })).UserPoolClient
+            .ClientId;
+        client.resolver.register(client.logicalId, { ref: clientId, attributes: { ClientId: clientId, Name: name } });
+        pool.clients.push(clientId);
+        context.log(`user pool client ${name}: ${clientId}`);
+      },
+      'AWS::Cognito::UserPoolGroup': async (group) => {
+        const poolId = group.resolver.resolveString(group.properties.UserPoolId);
+        const pool = poolOf(poolId);
+        if (!pool) throw new Error(`User pool ${poolId} does not exist (ResourceNotFoundException)`);
+        const name = String(group.properties.GroupName);
+        await cognitoCall(url, 'CreateGroup', { UserPoolId: poolId, GroupName: name, Description: group.properties.Description }).catch((error: Error) => {
+          if (!/GroupExists|already exists/i.test(error.message)) throw error;
+        });
+        group.resolver.register(group.logicalId, { ref: name, attributes: {} });
+        pool.groups.push(name);
+      },
+    },
+    async stop() {
+      await stop?.();
+    },
+  };
+}
+
+/** A user in groups with a permanent password, and its tokens (what the CLI and tests use). */
+export async function localUserTokens(
+  cognitoUrl: string,
+  user: { poolId: string; clientId: string; username: string; password: string; email?: string; groups: readonly string[] },
+): Promise<{ IdToken: string; AccessToken: string; RefreshToken?: string }> {
+  await cognitoCall(cognitoUrl, 'AdminCreateUser', {
+    UserPoolId: user.poolId,
+    Username: user.username,
+    MessageAction: 'SUPPRESS',
+    TemporaryPassword: user.password,
+    UserAttributes: user.email
+      ? [
+          { Name: 'email', Value: user.email },
+          { Name: 'email_verified', Value: 'true' },
+        ]
+      : [],
+  }).catch((error: Error) => {
+    if (!/UsernameExists/.test(error.message)) throw error;
+  });
+  await cognitoCall(cognitoUrl, 'AdminSetUserPassword', { UserPoolId: user.poolId, Username: user.username, Password: user.password, Permanent: true });
+  for (const group of user.groups) await cognitoCall(cognitoUrl, 'AdminAddUserToGroup', { UserPoolId: user.poolId, Username: user.username, GroupName: group });
+  const { AuthenticationResult } = await cognitoCall<{ AuthenticationResult: { IdToken: string; AccessToken: string; RefreshToken?: string } }>(
+    cognitoUrl,
+    'InitiateAuth',
+    {
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: user.clientId,
+      AuthParameters: { USERNAME: user.username, PASSWORD: user.password },
+    },
+  );
+  return AuthenticationResult;
+}

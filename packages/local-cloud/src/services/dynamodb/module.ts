@@ -1,0 +1,75 @@
+import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LocalModule } from '../../context';
+import { proxyTo } from '../../endpoint';
+import { dynamoDbOperation } from './operations';
+
+/** DynamoDB (and DynamoDB Streams) on the endpoint, DynamoDB Local behind it, with every table (GSIs, LSIs, streams) the templates declare. */
+export function dynamoDbModule(): LocalModule {
+  let client: DynamoDBClient | undefined;
+  return {
+    name: 'dynamodb',
+    needs: ['dynamodb-local'],
+    async start(context) {
+      const url = context.urls.dynamodb;
+      // No table in any template: DynamoDB Local did not start, and the endpoint has no DynamoDB.
+      if (!url) return;
+      context.endpoint.route('dynamodb', {
+        protocol: () => 'json',
+        operation: (request) => dynamoDbOperation(request, context.region, context.catalog),
+        accessDenied: { status: 400, code: 'AccessDeniedException' },
+        handle: proxyTo(url),
+      });
+      client = new DynamoDBClient({ endpoint: url, region: context.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    },
+    creates: {
+      'AWS::DynamoDB::Table': async ({ resolver, logicalId, properties }, context) => {
+        if (!client) throw new Error('DynamoDB Local is not running');
+        const tableName = resolver.ref(logicalId);
+        await createTable(client, tableInput(tableName, resolver.resolve(properties) as Record<string, unknown>));
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+        const described = resolver.describe(logicalId);
+        resolver.register(logicalId, {
+          ref: tableName,
+          attributes: { Arn: described?.attributes.Arn ?? '', ...(Table?.LatestStreamArn ? { StreamArn: Table.LatestStreamArn } : {}) },
+        });
+        context.log(`table ${tableName}${Table?.LatestStreamArn ? ' (stream)' : ''}`);
+      },
+    },
+    async stop() {
+      client?.destroy();
+    },
+  };
+}
+
+/** CloudFormation's table properties as a CreateTable request. */
+function tableInput(tableName: string, p: Record<string, unknown>): CreateTableCommandInput {
+  const stream = p.StreamSpecification as { StreamViewType?: string } | undefined;
+  const onDemand = p.BillingMode === 'PAY_PER_REQUEST';
+  const throughput = { ReadCapacityUnits: 5, WriteCapacityUnits: 5 };
+  const indexes = (list: unknown) =>
+    (list as Array<Record<string, unknown>> | undefined)?.map((index) => ({
+      IndexName: index.IndexName,
+      KeySchema: index.KeySchema,
+      Projection: index.Projection,
+      ...(onDemand ? {} : { ProvisionedThroughput: index.ProvisionedThroughput ?? throughput }),
+    }));
+  return {
+    TableName: tableName,
+    AttributeDefinitions: p.AttributeDefinitions,
+    KeySchema: p.KeySchema,
+    BillingMode: onDemand ? 'PAY_PER_REQUEST' : 'PROVISIONED',
+    ...(onDemand ? {} : { ProvisionedThroughput: p.ProvisionedThroughput ?? throughput }),
+    GlobalSecondaryIndexes: indexes(p.GlobalSecondaryIndexes),
+    LocalSecondaryIndexes: indexes(p.LocalSecondaryIndexes),
+    StreamSpecification: stream?.StreamViewType ? { StreamEnabled: true, StreamViewType: stream.StreamViewType } : undefined,
+  } as CreateTableCommandInput;
+}
+
+async function createTable(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(input));
+  } catch (error) {
+    // Kept from an earlier run (a data directory): the table is already there.
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
+}

@@ -1,0 +1,213 @@
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type CloudContext, type FunctionRegistry, functionFromTarget, type LocalModule } from '../../context';
+import { AwsRefusal, awsError, type Operation, type SignedRequest } from '../../operations';
+import { ACCOUNT_ID } from '../cloudformation/intrinsics';
+import { parsePolicy } from '../iam/policy';
+import { permissionStatement } from '../iam/templatePolicies';
+import { unpackArtifact } from './code';
+import { failedInvocationRecord, mayReportTo, onFailureDestination, sendToOnFailureDestination } from './destinations';
+import { type InvokeResult, LocalFunction } from './runtime';
+
+/** "my-function", "123456789012:function:my-function" or a full ARN, with an optional :qualifier, as Lambda takes them. */
+function functionArnOf(name: string, region: string): string {
+  if (name.startsWith('arn:')) return name;
+  if (/^\d{12}:function:/.test(name)) return `arn:aws:lambda:${region}:${name}`;
+  return `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
+}
+
+/** The Lambda API's Invoke (POST /2015-03-31/functions/<name>/invocations), authorized as lambda:InvokeFunction on the function. */
+function lambdaOperation(request: SignedRequest, region: string): Operation {
+  const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.path);
+  if (!match || request.method !== 'POST')
+    throw new AwsRefusal(400, 'UnsupportedOperation', `The local Lambda API supports Invoke only, not ${request.method} ${request.path}`);
+  const qualifier = request.query.get('Qualifier');
+  const arn = functionArnOf(decodeURIComponent(match[1] ?? ''), region);
+  return { name: 'Invoke', permissions: [{ action: 'lambda:InvokeFunction', resource: qualifier ? `${arn}:${qualifier}` : arn }] };
+}
+
+/**
+ * Whether an AWS service (IoT, S3, EventBridge, API Gateway, SNS) may invoke a function for one of
+ * its resources: the function's resource policy (its AWS::Lambda::Permission resources) decides, with
+ * aws:SourceArn and aws:SourceAccount as the service sends them. A refusal is logged and listed at
+ * /_local/denials, and the function is not invoked, as in AWS.
+ */
+export function serviceMayInvoke(context: CloudContext, service: string, fn: LocalFunction, source: { arn: string; account?: boolean }): boolean {
+  const principal = { kind: 'service' as const, service };
+  const permission = {
+    action: 'lambda:InvokeFunction',
+    resource: fn.config.arn,
+    context: { 'aws:SourceArn': source.arn, ...(source.account === false ? {} : { 'aws:SourceAccount': ACCOUNT_ID }) },
+  };
+  const denied = context.iam.check(service, principal, [permission]);
+  if (!denied) return true;
+  context.log(`[${fn.config.name}] not invoked for ${source.arn}: ${denied.message} (add an AWS::Lambda::Permission for ${service})`);
+  return false;
+}
+
+/** Every AWS::Lambda::Function of the templates, runnable locally, with its permissions and async settings, and the Lambda Invoke API. */
+export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalModule {
+  let functions: FunctionRegistry | undefined;
+  return {
+    name: 'lambda',
+    needs: ['iam'],
+    async start(context) {
+      functions = context.functions;
+      // Tests load a handler in process with exactly the environment the template gives it.
+      context.endpoint.localApi('functions', () =>
+        context.functions.all().map(({ config, stats }) => ({
+          service: config.service,
+          name: config.name,
+          handler: config.handler,
+          ...stats,
+          environment: config.environment,
+        })),
+      );
+      context.endpoint.route('lambda', {
+        protocol: () => 'json',
+        operation: (request) => lambdaOperation(request, context.region),
+        accessDenied: { status: 403, code: 'AccessDeniedException' },
+        handle: async (request) => {
+          const name = decodeURIComponent(/\/functions\/([^/]+)\//.exec(request.path)?.[1] ?? '');
+          const fn = context.functions.find(name);
+          if (!fn) return awsError(404, 'ResourceNotFoundException', `Function not found: ${functionArnOf(name, context.region)}`);
+          const event = request.body.length ? (JSON.parse(request.body.toString()) as unknown) : {};
+          const type = String(request.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+          if (type === 'DryRun') return { status: 204 };
+          if (type === 'Event') {
+            void invokeAsync(context, fn, event, 'lambda:Invoke');
+            return { status: 202 };
+          }
+          return invocationResponse(await fn.invoke(event));
+        },
+      });
+    },
+    creates: {
+      'AWS::Lambda::Function': async ({ template, resolver, logicalId, properties: p }, context) => {
+        const name = resolver.ref(logicalId);
+        const roleArn = resolver.resolveString(p.Role);
+        const role = context.iam.role(roleArn);
+        // CreateFunction's own words when the role is missing or does not trust Lambda.
+        if (!role || !context.iam.trusts(role, 'lambda.amazonaws.com'))
+          throw new Error(
+            `InvalidParameterValueException: The role defined for the function cannot be assumed by Lambda. (${roleArn} ${role ? 'does not trust lambda.amazonaws.com' : 'does not exist'})`,
+          );
+        // Each function signs with its own key, so the endpoint can tell functions apart.
+        const accessKeyId = `LOCAL${name.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`.slice(0, 128);
+        const variables = resolver.resolve((p.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<string, string>;
+        const memoryMb = Number(p.MemorySize ?? 128);
+        const zip = join(template.artifactsDir, basename(String((p.Code as { S3Key?: string }).S3Key ?? `${logicalId}.zip`)));
+        const fn = new LocalFunction(
+          {
+            service: template.service,
+            logicalId,
+            name,
+            arn: resolver.getAtt(logicalId, 'Arn'),
+            handler: String(p.Handler),
+            codeDir: unpackArtifact(zip, join(context.root, '.local-cloud', 'code', template.service, logicalId)),
+            timeoutSeconds: Number(p.Timeout ?? 3),
+            memoryMb,
+            roleArn,
+            environment: {
+              ...Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, localUrl(context, String(value))])),
+              AWS_REGION: context.region,
+              AWS_DEFAULT_REGION: context.region,
+              AWS_ENDPOINT_URL: context.endpoint.url,
+              AWS_ACCESS_KEY_ID: accessKeyId,
+              AWS_SECRET_ACCESS_KEY: 'local',
+              AWS_LAMBDA_FUNCTION_NAME: name,
+              AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
+              AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+              AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+              TZ: 'UTC',
+            },
+          },
+          context.log,
+          options.maxConcurrency,
+        );
+        context.iam.nameCaller(accessKeyId, name, context.iam.session(role, name));
+        context.functions.add(fn);
+      },
+      'AWS::Lambda::Permission': async ({ template, resolver, logicalId, properties: p }, context) => {
+        const fn = context.functions.find(resolver.resolveString(p.FunctionName));
+        if (!fn) throw new Error(`ResourceNotFoundException: Function not found: ${resolver.resolveString(p.FunctionName)}`);
+        const statement = permissionStatement(resolver.resolve(p) as Record<string, unknown>, fn.config.arn);
+        context.iam.addResourcePolicy(
+          fn.config.arn,
+          parsePolicy(
+            { Version: '2012-10-17', Statement: [{ Sid: logicalId, ...statement }] },
+            `function policy of ${fn.config.name} (${template.service} ${logicalId})`,
+            {
+              resourcePolicy: true,
+            },
+          ),
+        );
+      },
+      'AWS::Lambda::EventInvokeConfig': async ({ template, resolver, properties: p }, context) => {
+        const fn = functionFromTarget(context, template, p.FunctionName);
+        const onFailure = onFailureDestination(resolver, p);
+        // PutFunctionEventInvokeConfig checks that the function's role may send to the destination.
+        if (onFailure && !mayReportTo(context, fn, onFailure))
+          throw new Error(
+            `InvalidParameterValueException: The destination ARN ${onFailure} is invalid. (the function's execution role may not sqs:SendMessage to it)`,
+          );
+        fn.config.asyncInvoke = { maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? 2), onFailure };
+      },
+    },
+    async stop() {
+      await Promise.all((functions?.all() ?? []).map((fn) => fn.stop()));
+    },
+  };
+}
+
+/** A real outside URL the local cloud answers with a stand-in becomes the stand-in's URL. */
+function localUrl(context: CloudContext, value: string): string {
+  const rewrite = context.urlRewrites.find(([origin]) => value.startsWith(origin));
+  return rewrite ? rewrite[1] + value.slice(rewrite[0].length) : value;
+}
+
+function invocationResponse(result: InvokeResult): { status: number; headers: Record<string, string>; body: string } {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST', 'x-amzn-requestid': result.requestId };
+  if (result.ok) return { status: 200, headers, body: JSON.stringify(result.result ?? null) };
+  return { status: 200, headers: { ...headers, 'x-amz-function-error': 'Unhandled' }, body: JSON.stringify(result.error) };
+}
+
+/** Delays before the retries of an asynchronous invocation (AWS waits about 1 and 2 minutes). */
+const ASYNC_RETRY_DELAYS_MS = [1_000, 2_000];
+
+/**
+ * An asynchronous invocation as Lambda makes it for IoT, S3, SNS, schedules or InvocationType=Event:
+ * two retries after a failure (or the EventInvokeConfig's MaximumRetryAttempts), then the event goes
+ * to the on-failure destination if there is one, and is logged in full either way, so nothing
+ * vanishes without a trace.
+ */
+export async function invokeAsync(context: CloudContext, fn: LocalFunction, event: unknown, source: string): Promise<InvokeResult> {
+  const retries = ASYNC_RETRY_DELAYS_MS.slice(0, fn.config.asyncInvoke?.maximumRetryAttempts ?? ASYNC_RETRY_DELAYS_MS.length);
+  let result = await fn.invoke(event);
+  for (const delay of retries) {
+    if (result.ok) return result;
+    context.log(
+      `[${fn.config.name}] async invocation from ${source} failed (${result.error.errorType}: ${result.error.errorMessage}); retrying in ${delay} ms`,
+    );
+    await sleep(delay);
+    result = await fn.invoke(event);
+  }
+  if (result.ok) return result;
+  const onFailure = fn.config.asyncInvoke?.onFailure;
+  context.log(
+    `[${fn.config.name}] async invocation from ${source} failed ${retries.length + 1} time(s)${onFailure ? `; reporting it to ${onFailure}` : ' and has no on-failure destination'}; event: ${JSON.stringify(event)}`,
+  );
+  if (onFailure) {
+    const record = failedInvocationRecord({
+      requestId: result.requestId,
+      functionArn: fn.config.arn,
+      invocations: retries.length + 1,
+      event,
+      error: result.error,
+    });
+    await sendToOnFailureDestination(context, onFailure, record).catch((error: Error) =>
+      context.log(`[${fn.config.name}] could not report the failed invocation to ${onFailure}: ${error.message}; ${JSON.stringify(record)}`),
+    );
+  }
+  return result;
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { SMTPServer } from 'smtp-server';
+import { type CloudContext, type LocalModule, resourcesAcross } from '../../context';
+import { ACCOUNT_ID } from '../cloudformation/intrinsics';
+import { putObject } from '../s3/module';
+
+interface ReceiptRule {
+  name: string;
+  arn: string;
+  recipients: string[];
+  bucket: string;
+  prefix: string;
+  scan: boolean;
+}
+
+/** The test strings every scanner recognises: GTUBE marks spam, EICAR marks a virus. */
+const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
+const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
+const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+
+/**
+ * SES email receiving: an SMTP listener on 127.0.0.1 that applies the templates' receipt rules. A
+ * message for a rule's recipient is stored, with the X-SES headers SES adds (spam and virus verdicts
+ * when the rule scans), in the rule's bucket under its prefix and the SES message id, and so triggers
+ * the bucket's notifications. Messages over 40 MB are refused, as SES refuses them. As in AWS, a rule
+ * whose bucket policy does not let SES write is not created (InvalidS3Configuration).
+ */
+export function sesReceivingModule(): LocalModule {
+  let server: SMTPServer | undefined;
+  const rules: ReceiptRule[] = [];
+  const ruleSets = new Set<string>();
+  return {
+    name: 'ses-receiving',
+    needs: ['s3'],
+    async start(context) {
+      if (!resourcesAcross(context, 'AWS::SES::ReceiptRule').length) return;
+      const fauxqs = `http://127.0.0.1:${context.ports.fauxqs}`;
+      const matching = (recipient: string) =>
+        rules.find(
+          (rule) => rule.recipients.length === 0 || rule.recipients.some((r) => r === recipient || recipient.endsWith(`@${r}`) || recipient.endsWith(`.${r}`)),
+        );
+
+      server = new SMTPServer({
+        authOptional: true,
+        disabledCommands: ['STARTTLS'],
+        size: MAX_MESSAGE_BYTES,
+        banner: 'zero-idle local SES receiving',
+        onRcptTo(address, _session, callback) {
+          if (!matching(address.address.toLowerCase())) return callback(new Error(`550 No receipt rule for ${address.address}`));
+          callback();
+        },
+        onData(stream, session, callback) {
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => {
+            if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) return callback(new Error('552 Message exceeds the 40 MB SES accepts'));
+            const raw = Buffer.concat(chunks);
+            const recipients = session.envelope.rcptTo.map((address) => address.address.toLowerCase());
+            const stored = new Set<ReceiptRule>();
+            const work = recipients.map(async (recipient) => {
+              const rule = matching(recipient);
+              if (!rule || stored.has(rule)) return;
+              stored.add(rule);
+              const messageId = randomUUID().replace(/-/g, '');
+              const key = `${rule.prefix}${messageId}`;
+              // SES writes as itself, for the rule: the bucket policy decides, message by message.
+              const denied = sesMayNotWrite(context, rule, key);
+              if (denied) throw new Error(`rule ${rule.name} could not write to bucket ${rule.bucket}: ${denied}`);
+              const text = raw.toString('latin1');
+              const spam = rule.scan ? (text.includes(GTUBE) ? 'FAIL' : 'PASS') : 'PROCESSING_FAILED';
+              const virus = rule.scan ? (text.includes(EICAR) ? 'FAIL' : 'PASS') : 'PROCESSING_FAILED';
+              const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+              const headers = [
+                `Return-Path: <${from}>`,
+                `Received: from ${session.clientHostname} (${session.remoteAddress}) by inbound-smtp.${context.region}.amazonaws.com with SMTP id ${messageId} for ${recipient}; ${new Date().toUTCString()}`,
+                `X-SES-Spam-Verdict: ${spam}`,
+                `X-SES-Virus-Verdict: ${virus}`,
+                `X-SES-Receipt: local ${rule.name}`,
+              ].join('\r\n');
+              const object = Buffer.concat([Buffer.from(`${headers}\r\n`), raw]);
+              const eTag = await putObject(fauxqs, rule.bucket, key, object);
+              context.log(`ses receiving: ${from} -> ${recipient}: stored s3://${rule.bucket}/${key} (${object.length} bytes, spam ${spam}, virus ${virus})`);
+              context.objectCreated?.(rule.bucket, key, object.length, eTag, 'Put');
+            });
+            Promise.all(work).then(
+              () => callback(),
+              (error: Error) => {
+                context.log(`ses receiving: ${error.message}`);
+                callback(new Error('451 Could not store the message; try again later'));
+              },
+            );
+          });
+        },
+      });
+      await new Promise<void>((resolve, reject) => {
+        server?.once('error', reject);
+        server?.listen(context.ports.smtp, '127.0.0.1', () => resolve());
+      });
+      context.urls.smtp = `smtp://127.0.0.1:${context.ports.smtp}`;
+    },
+    creates: {
+      'AWS::SES::ReceiptRuleSet': async ({ resolver, logicalId }) => {
+        ruleSets.add(resolver.ref(logicalId));
+      },
+      'AWS::SES::ReceiptRule': async ({ resolver, logicalId, properties }, context) => {
+        const ruleSetName = resolver.resolveString(properties.RuleSetName);
+        if (!ruleSets.has(ruleSetName)) throw new Error(`RuleSetDoesNotExist: Rule set does not exist: ${ruleSetName}`);
+        const rule = resolver.resolve(properties.Rule) as {
+          Name?: string;
+          Enabled?: boolean;
+          Recipients?: string[];
+          ScanEnabled?: boolean;
+          Actions?: Array<Record<string, { BucketName?: string; ObjectKeyPrefix?: string }>>;
+        };
+        const name = resolver.ref(logicalId);
+        const unsupported = (rule.Actions ?? []).flatMap((action) => Object.keys(action)).filter((kind) => kind !== 'S3Action');
+        if (unsupported.length) throw new Error(`the local cloud runs S3 actions of receipt rules only, not ${unsupported.join(', ')}`);
+        const s3 = rule.Actions?.find((action) => action.S3Action)?.S3Action;
+        if (!s3?.BucketName) return;
+        const receipt: ReceiptRule = {
+          name,
+          arn: `arn:aws:ses:${context.region}:${ACCOUNT_ID}:receipt-rule-set/${ruleSetName}:receipt-rule/${name}`,
+          recipients: (rule.Recipients ?? []).map((r) => r.toLowerCase()),
+          bucket: s3.BucketName,
+          prefix: s3.ObjectKeyPrefix ?? '',
+          scan: Boolean(rule.ScanEnabled),
+        };
+        // CreateReceiptRule has SES write to the bucket first: without the bucket policy's grant, no rule.
+        const denied = sesMayNotWrite(context, receipt, `${receipt.prefix}AMAZON_SES_SETUP_NOTIFICATION`);
+        if (denied) throw new Error(`InvalidS3Configuration: Could not write to bucket: ${receipt.bucket} (${denied})`);
+        if (rule.Enabled === false) return;
+        rules.push(receipt);
+        context.log(`ses receiving rule ${name}: ${receipt.recipients.join(',')} -> s3://${receipt.bucket}/${receipt.prefix}`);
+      },
+    },
+    async stop() {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    },
+  };
+}
+
+/** Why SES may not put this object in the rule's bucket (the bucket policy decides, with the rule as aws:SourceArn), or undefined when it may. */
+function sesMayNotWrite(context: CloudContext, rule: ReceiptRule, key: string): string | undefined {
+  // SES sends the rule and its account; older policies check the account as aws:Referer.
+  const source = { 'aws:SourceArn': rule.arn, 'aws:SourceAccount': ACCOUNT_ID, 'aws:Referer': ACCOUNT_ID };
+  return context.iam.check('ses.amazonaws.com', { kind: 'service', service: 'ses.amazonaws.com' }, [
+    { action: 's3:PutObject', resource: `arn:aws:s3:::${rule.bucket}/${key}`, context: source },
+  ])?.message;
+}

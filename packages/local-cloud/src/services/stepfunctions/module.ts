@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { localAuthorization } from '../../awsCall';
+import type { CloudContext, LocalModule } from '../../context';
+import { AwsRefusal, type AwsResponse, awsError, forwardJson, jsonOperation, type Operation, type SignedRequest } from '../../operations';
+import { type EventLog, type Execution, executionPath, historyEvents } from './history';
+
+type Definition = ConstructorParameters<typeof StateMachine>[0];
+
+interface LocalStateMachine {
+  name: string;
+  arn: string;
+  /** The key its Task states sign with: the endpoint authorizes them with the state machine's role. */
+  accessKeyId: string;
+  definition: Definition;
+  machine: StateMachine;
+}
+
+const LAMBDA_INVOKE = /^arn:aws[a-z-]*:states:::lambda:invoke$/;
+
+/**
+ * Step Functions from the templates, run by aws-local-stepfunctions. Every Task state calls the local
+ * Lambda Invoke API through the endpoint (so calls are counted as the state machine's); the
+ * `arn:aws:states:::lambda:invoke` integration gets its Payload unwrapped and the result wrapped as
+ * AWS does. StartExecution, DescribeExecution, GetExecutionHistory, ListExecutions and StopExecution
+ * are served on the endpoint with AWS's execution-name rules.
+ */
+export function stepFunctionsModule(): LocalModule {
+  const executions = new Map<string, Execution>();
+  const machines = new Map<string, LocalStateMachine>();
+  return {
+    name: 'stepfunctions',
+    needs: ['lambda'],
+    async start(context) {
+      const run = (machine: LocalStateMachine, execution: Execution) => {
+        const handlers = taskHandlers(context, machine);
+        const running = machine.machine.run(execution.input as Parameters<StateMachine['run']>[0], {
+          overrides: { taskResourceLocalHandlers: handlers },
+          noThrowOnAbort: true,
+          context: {
+            Execution: {
+              Id: execution.executionArn,
+              Name: execution.name,
+              Input: execution.input as never,
+              StartTime: new Date(execution.startDate).toISOString(),
+            },
+          },
+        });
+        execution.abort = running.abort;
+        void (async () => {
+          for await (const event of running.eventLogs as AsyncGenerator<EventLog>) execution.events.push(event);
+        })();
+        running.result
+          .then((output) => {
+            if (execution.status === 'RUNNING') Object.assign(execution, { status: 'SUCCEEDED', output });
+          })
+          .catch((error: Error & { cause?: unknown }) => {
+            if (execution.status !== 'RUNNING') return;
+            // The library wraps what failed the execution (a Fail state's Error and Cause, say).
+            const failure = error.name === 'ExecutionError' && error.cause instanceof Error ? error.cause : error;
+            Object.assign(execution, { status: 'FAILED', error: failure.name, cause: failure.message });
+          })
+          .finally(() => {
+            execution.stopDate = Date.now();
+            context.log(`[states] ${executionPath(execution)}`);
+          });
+      };
+
+      context.endpoint.route('states', {
+        protocol: () => 'json',
+        operation: (request) => statesOperation(request),
+        accessDenied: { status: 400, code: 'AccessDeniedException' },
+        handle: async (request) => {
+          const input = JSON.parse(request.body.toString() || '{}') as Record<string, string | undefined>;
+          return api(request.action, input, machines, executions, run);
+        },
+      });
+      context.endpoint.localApi('executions', () => [...executions.values()].map((execution) => ({ ...describe(execution), path: executionPath(execution) })));
+    },
+    creates: {
+      'AWS::StepFunctions::StateMachine': async ({ resolver, logicalId, properties: p }, context) => {
+        const roleArn = resolver.resolveString(p.RoleArn);
+        const role = context.iam.role(roleArn);
+        // CreateStateMachine refuses a role Step Functions may not assume.
+        if (!role || !context.iam.trusts(role, 'states.amazonaws.com'))
+          throw new Error(
+            `AccessDeniedException: Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role. (${roleArn}${role ? '' : ' does not exist'})`,
+          );
+        const definition = (p.Definition ? resolver.resolve(p.Definition) : JSON.parse(resolver.resolveString(p.DefinitionString))) as Definition;
+        const arn = resolver.ref(logicalId);
+        const name = resolver.getAtt(logicalId, 'Name');
+        const machine: LocalStateMachine = {
+          name,
+          arn,
+          definition,
+          accessKeyId: `STATES${name.replace(/[^A-Za-z0-9]/g, '')}`,
+          machine: new StateMachine(definition, { validationOptions: { checkPaths: false } }),
+        };
+        // Task states call with the state machine's role, as Step Functions does.
+        context.iam.nameCaller(machine.accessKeyId, `states:${name}`, context.iam.session(role, `states-${name}`.slice(0, 64)));
+        machines.set(arn, machine);
+        context.log(`state machine ${name}`);
+      },
+    },
+    async stop() {
+      for (const execution of executions.values()) if (execution.status === 'RUNNING') execution.abort?.();
+    },
+  };
+}
+
+/** The Step Functions operations the local cloud serves, authorized on the state machine or execution they name. */
+function statesOperation(request: SignedRequest): Operation {
+  const { prefix, name, input } = jsonOperation(request, ['AWSStepFunctions']);
+  const resource: Record<string, unknown> = {
+    StartExecution: input.stateMachineArn,
+    ListExecutions: input.stateMachineArn,
+    DescribeExecution: input.executionArn,
+    GetExecutionHistory: input.executionArn,
+    StopExecution: input.executionArn,
+  };
+  if (!(name in resource)) throw new AwsRefusal(400, 'UnknownOperationException', `The local Step Functions API does not support ${name}`);
+  if (typeof resource[name] !== 'string')
+    throw new AwsRefusal(
+      400,
+      'ValidationException',
+      `${name} needs ${name === 'StartExecution' || name === 'ListExecutions' ? 'stateMachineArn' : 'executionArn'}`,
+    );
+  return { name, permissions: [{ action: `states:${name}`, resource: String(resource[name]) }], forward: forwardJson(prefix, name, input) };
+}
+
+function ok(payload: unknown): AwsResponse {
+  return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(payload) };
+}
+
+function describe(execution: Execution) {
+  return {
+    executionArn: execution.executionArn,
+    stateMachineArn: execution.stateMachineArn,
+    name: execution.name,
+    status: execution.status,
+    startDate: execution.startDate / 1000,
+    stopDate: execution.stopDate ? execution.stopDate / 1000 : undefined,
+    input: JSON.stringify(execution.input),
+    output: execution.output === undefined ? undefined : JSON.stringify(execution.output),
+    error: execution.error,
+    cause: execution.cause,
+  };
+}
+
+function api(
+  action: string,
+  input: Record<string, string | undefined>,
+  machines: Map<string, LocalStateMachine>,
+  executions: Map<string, Execution>,
+  run: (machine: LocalStateMachine, execution: Execution) => void,
+): AwsResponse {
+  const execution = input.executionArn ? executions.get(input.executionArn) : undefined;
+  switch (action) {
+    case 'StartExecution': {
+      const machine = machines.get(input.stateMachineArn ?? '');
+      if (!machine) return awsError(400, 'StateMachineDoesNotExist', `State Machine Does Not Exist: '${input.stateMachineArn}'`);
+      const name = input.name ?? randomUUID();
+      if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) return awsError(400, 'InvalidName', `Invalid Name: '${name}'`);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(input.input ?? '{}');
+      } catch {
+        return awsError(400, 'InvalidExecutionInput', 'Invalid State Machine Execution Input: not JSON');
+      }
+      const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+      const existing = executions.get(executionArn);
+      // AWS: the same name and input while running is the same execution; anything else already exists.
+      if (existing) {
+        if (existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(parsed)) {
+          return ok({ executionArn, startDate: existing.startDate / 1000 });
+        }
+        return awsError(400, 'ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+      }
+      const created: Execution = { executionArn, stateMachineArn: machine.arn, name, input: parsed, status: 'RUNNING', startDate: Date.now(), events: [] };
+      executions.set(executionArn, created);
+      run(machine, created);
+      return ok({ executionArn, startDate: created.startDate / 1000 });
+    }
+    case 'DescribeExecution':
+      if (!execution) return awsError(400, 'ExecutionDoesNotExist', `Execution Does Not Exist: '${input.executionArn}'`);
+      return ok(describe(execution));
+    case 'GetExecutionHistory':
+      if (!execution) return awsError(400, 'ExecutionDoesNotExist', `Execution Does Not Exist: '${input.executionArn}'`);
+      return ok({ events: historyEvents(execution, input.reverseOrder === 'true' || (input.reverseOrder as unknown) === true) });
+    case 'ListExecutions':
+      return ok({
+        executions: [...executions.values()]
+          .filter((candidate) => candidate.stateMachineArn === input.stateMachineArn && (!input.statusFilter || candidate.status === input.statusFilter))
+          .map((candidate) => {
+            const { input: _input, output: _output, error: _error, cause: _cause, ...summary } = describe(candidate);
+            return summary;
+          }),
+      });
+    case 'StopExecution':
+      if (!execution) return awsError(400, 'ExecutionDoesNotExist', `Execution Does Not Exist: '${input.executionArn}'`);
+      if (execution.status === 'RUNNING') {
+        Object.assign(execution, { status: 'ABORTED', error: input.error, cause: input.cause, stopDate: Date.now() });
+        execution.abort?.();
+      }
+      return ok({ stopDate: (execution.stopDate ?? Date.now()) / 1000 });
+    default:
+      return awsError(400, 'UnsupportedOperation', `The local Step Functions API does not support ${action}`);
+  }
+}
+
+/** A local handler for every Task state: Lambda through the endpoint's Invoke API. */
+function taskHandlers(context: CloudContext, machine: LocalStateMachine) {
+  const handlers: Record<string, (input: unknown) => Promise<never>> = {};
+  const visit = (states: Record<string, { Type: string; Resource?: string; Iterator?: unknown; ItemProcessor?: unknown; Branches?: unknown[] }>) => {
+    for (const [stateName, state] of Object.entries(states)) {
+      if (state.Type === 'Task' && state.Resource) {
+        const resource = state.Resource;
+        handlers[stateName] = (input) => invokeTask(context, machine, resource, input) as Promise<never>;
+      }
+      for (const nested of [state.Iterator, state.ItemProcessor, ...(state.Branches ?? [])]) {
+        const inner = (nested as { States?: typeof states } | undefined)?.States;
+        if (inner) visit(inner);
+      }
+    }
+  };
+  visit((machine.definition as unknown as { States: Parameters<typeof visit>[0] }).States);
+  return handlers as never;
+}
+
+async function invokeTask(context: CloudContext, machine: LocalStateMachine, resource: string, input: unknown): Promise<unknown> {
+  const integration = LAMBDA_INVOKE.test(resource);
+  if (!integration && !resource.includes(':lambda:') && !resource.includes(':function:')) {
+    throw Object.assign(new Error(`The local cloud cannot run Task resource ${resource}`), { name: 'States.Runtime' });
+  }
+  const { FunctionName, Payload } = integration ? (input as { FunctionName: string; Payload?: unknown }) : { FunctionName: resource, Payload: input };
+  const response = await fetch(`${context.endpoint.url}/2015-03-31/functions/${encodeURIComponent(FunctionName)}/invocations`, {
+    method: 'POST',
+    headers: { authorization: localAuthorization('lambda', machine.accessKeyId, context.region) },
+    body: JSON.stringify(Payload ?? {}),
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    const code = response.headers.get('x-amzn-errortype') ?? 'ServiceException';
+    throw Object.assign(new Error(text), { name: `Lambda.${code.replace(/Exception$/, '')}Exception` });
+  }
+  const payload = text ? (JSON.parse(text) as unknown) : null;
+  if (response.headers.get('x-amz-function-error')) {
+    // Step Functions names the error after the function's errorType, the cause is the error JSON.
+    const error = payload as { errorType?: string; errorMessage?: string };
+    throw Object.assign(new Error(text), { name: error.errorType ?? 'Lambda.Unknown' });
+  }
+  return integration ? { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 } : payload;
+}

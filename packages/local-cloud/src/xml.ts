@@ -1,0 +1,26 @@
+/** Query-protocol answers (STS, CloudFormation, SNS, SES v1, SQS of old): XML in the shape AWS's parsers read. */
+
+const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
+
+/** A value as XML: objects become elements, lists `<member>` elements, anything else text. */
+export function toXml(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map((item) => `<member>${toXml(item)}</member>`).join('');
+  if (typeof value === 'object') {
+    return Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .map(([name, item]) => `<${name}>${toXml(item)}</${name}>`)
+      .join('');
+  }
+  return escapeXml(String(value));
+}
+
+/** `<ActionResponse xmlns=...><ActionResult>...</ActionResult><ResponseMetadata>...` as a query service answers. */
+export function queryResponse(action: string, namespace: string, result: unknown): { status: number; headers: Record<string, string>; body: string } {
+  const requestId = crypto.randomUUID();
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+    body: `<${action}Response xmlns="${namespace}"><${action}Result>${toXml(result)}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
+  };
+}
