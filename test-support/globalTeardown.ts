@@ -1,5 +1,6 @@
 // Stops the tests' local cloud with Ctrl-C, as a developer would, and fails if anything outlives it.
 import { createConnection } from 'node:net';
+import { localCloudClient } from '../packages/local-cloud/src/client';
 import { portsFrom } from '../packages/local-cloud/src/ports';
 import { TEST_PORT_BASE } from '../packages/local-cloud/src/testing';
 
@@ -19,7 +20,7 @@ export default async function globalTeardown(): Promise<void> {
   if (!child || child.exitCode !== null) return;
   // A call a function's role does not allow fails in AWS; here too, and it must fail the run even
   // when it happened in the background (a stream or queue consumer retrying).
-  const denials = (await (await fetch(`${process.env.LOCAL_CLOUD_ENDPOINT}/_local/denials`)).json()) as unknown[];
+  const denials = await localCloudClient(process.env.LOCAL_CLOUD_ENDPOINT ?? '').denials();
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.kill('SIGINT');
   let timer: NodeJS.Timeout | undefined;

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { localAuthorization } from './awsCall';
 import { CFN_LINT_MISSING, checksReport, checkTemplates } from './checks/index';
+import { localCloudClient, localUserTokens } from './client';
 import { portsFrom, readState, startLocalCloud } from './index';
 import { loadTemplates } from './services/cloudformation/template';
-import { localUserTokens } from './services/cognito/module';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const usage = `Usage: local-cloud <command> [options]
@@ -99,16 +99,14 @@ async function main(): Promise<void> {
       const [rule] = args;
       if (!rule) throw new Error(`fire needs a rule name (GET /_local/schedules lists them)\n${usage}`);
       const { urls } = readState(root, portsFrom(portBase).endpoint);
-      const response = await fetch(`${urls.endpoint}/_local/schedules/${encodeURIComponent(rule)}/fire`, { method: 'POST' });
-      if (!response.ok) throw new Error(`fire failed: ${response.status} ${await response.text()}`);
+      await localCloudClient(urls.endpoint ?? '').fireSchedule(rule);
       return console.log(`fired ${rule}`);
     }
     case 'user': {
       const [service, username] = args;
       if (!service || !username) throw new Error(`user needs a service and a username\n${usage}`);
       const { urls } = readState(root, portsFrom(portBase).endpoint);
-      const pools = (await (await fetch(`${urls.endpoint}/_local/cognito`)).json()) as Array<{ service: string; pool: string; clients: string[] }>;
-      const pool = pools.find((candidate) => candidate.service === service);
+      const pool = (await localCloudClient(urls.endpoint ?? '').userPools()).find((candidate) => candidate.service === service);
       if (!pool?.clients[0]) throw new Error(`${service} has no user pool with a client on this local cloud`);
       const tokens = await localUserTokens(urls.cognito ?? '', {
         poolId: pool.pool,
@@ -122,7 +120,7 @@ async function main(): Promise<void> {
     }
     case 'calls': {
       const { urls } = readState(root, portsFrom(portBase).endpoint);
-      return console.log(JSON.stringify(await (await fetch(`${urls.endpoint}/_local/calls`)).json(), null, 2));
+      return console.log(JSON.stringify(await localCloudClient(urls.endpoint ?? '').calls(), null, 2));
     }
     default:
       throw new Error(`Unknown command ${command}\n${usage}`);

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Fault } from './client';
 import { AwsRefusal, type AwsResponse, awsError, type ErrorProtocol, type Operation, type SignedRequest } from './operations';
 import type { AccessControl } from './services/iam/accessControl';
 
+export type { Fault } from './client';
 export { type AwsResponse, awsError } from './operations';
 
 /** A request as a service's handler gets it: signed, parsed into one operation, authorized. */
@@ -18,19 +20,6 @@ export interface ServiceRoute {
   /** The service's access-denied error: DynamoDB answers 400 AccessDeniedException, S3 403 AccessDenied... */
   accessDenied?: { status: number; code: string };
   handle(request: AwsRequest): Promise<AwsResponse>;
-}
-
-/** An injected failure: the next `count` matching calls fail with this AWS error. */
-export interface Fault {
-  service: string;
-  action?: string;
-  caller?: string;
-  /** Only requests whose body contains this text. */
-  match?: string;
-  count: number;
-  status: number;
-  code: string;
-  message: string;
 }
 
 const CREDENTIAL = /Credential=([^/]+)\/[^/]+\/([^/]+)\/([^/]+)\/aws4_request/;

@@ -2,7 +2,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { callJsonApi } from './awsCall';
-import type { Fault } from './endpoint';
+import { type Denial, type Fault, localCloudClient } from './client';
+
+export type { Denial } from './client';
 
 export const TEST_PORT_BASE = 14566;
 
@@ -14,6 +16,9 @@ export function testCloud() {
   const urls = JSON.parse(process.env.LOCAL_CLOUD_URLS ?? '{}') as Record<string, string>;
   return { endpoint, inbox, urls, httpApi: (service: string) => process.env[`LOCAL_CLOUD_HTTP_${service.replace(/-/g, '_').toUpperCase()}`] ?? '' };
 }
+
+/** The typed client of the tests' local cloud (its /_local routes). */
+export const local = () => localCloudClient(testCloud().endpoint);
 
 export interface InboxEmail {
   messageId: string;
@@ -46,14 +51,12 @@ export async function waitForEmails(address: string, count = 1, timeoutMs = 10_0
 
 /** The next `count` calls matching the fault fail with its error (see Endpoint). */
 export async function injectFault(fault: Partial<Fault> & { service: string }): Promise<void> {
-  const response = await fetch(`${testCloud().endpoint}/_local/faults`, { method: 'POST', body: JSON.stringify(fault) });
-  if (!response.ok) throw new Error(`Could not inject fault: ${await response.text()}`);
+  await local().injectFault(fault);
 }
 
 /** Injected faults not used up yet whose match contains `text`. */
 export async function pendingFaults(text: string): Promise<Fault[]> {
-  const faults = (await (await fetch(`${testCloud().endpoint}/_local/faults`)).json()) as Fault[];
-  return faults.filter((fault) => fault.match?.includes(text));
+  return (await local().faults()).filter((fault) => fault.match?.includes(text));
 }
 
 /** Steers the local stand-in of an outside API (see the stand-ins module): reset, rows, faults. */
@@ -74,14 +77,12 @@ export function standIn(origin: string) {
 
 /** Fires a scheduled rule now, as `npm run local-cloud -- fire <rule>` does. */
 export async function fireSchedule(rule: string): Promise<void> {
-  const response = await fetch(`${testCloud().endpoint}/_local/schedules/${encodeURIComponent(rule)}/fire`, { method: 'POST' });
-  if (!response.ok) throw new Error(`Could not fire ${rule}: ${response.status} ${await response.text()}`);
+  await local().fireSchedule(rule);
 }
 
 /** Sets process.env to what the template gives a function, so its handler can be imported in process. */
 export async function useFunctionEnvironment(functionName: string): Promise<void> {
-  const functions = (await (await fetch(`${testCloud().endpoint}/_local/functions`)).json()) as Array<{ name: string; environment: Record<string, string> }>;
-  const fn = functions.find((candidate) => candidate.name === functionName);
+  const fn = (await local().functions()).find((candidate) => candidate.name === functionName);
   if (!fn) throw new Error(`The local cloud runs no function ${functionName}`);
   const { AWS_ACCESS_KEY_ID: _key, AWS_LAMBDA_FUNCTION_NAME: _name, ...environment } = fn.environment;
   Object.assign(process.env, environment, { AWS_ACCESS_KEY_ID: 'jestintegration', AWS_SECRET_ACCESS_KEY: 'local' });
@@ -130,13 +131,7 @@ export async function streamRecordsFrom(streamArn: string, shardId: string, sequ
 
 /** A function's invocations so far: started, completed and failed. */
 export async function functionStats(functionName: string): Promise<{ invocations: number; completed: number; errors: number }> {
-  const functions = (await (await fetch(`${testCloud().endpoint}/_local/functions`)).json()) as Array<{
-    name: string;
-    invocations: number;
-    completed: number;
-    errors: number;
-  }>;
-  const fn = functions.find((candidate) => candidate.name === functionName);
+  const fn = (await local().functions()).find((candidate) => candidate.name === functionName);
   if (!fn) throw new Error(`No local function ${functionName}`);
   return fn;
 }
@@ -154,7 +149,7 @@ export async function waitForCompleted(functionName: string, count: number, time
 
 /** AWS API calls per caller and `service:Action`, as the endpoint counted them. */
 export async function apiCalls(): Promise<Record<string, Record<string, number>>> {
-  return (await (await fetch(`${testCloud().endpoint}/_local/calls`)).json()) as Record<string, Record<string, number>>;
+  return local().calls();
 }
 
 /** A Lambda context good enough for calling a handler in process. */
@@ -175,21 +170,12 @@ export function lambdaContext(functionName = 'test') {
   };
 }
 
-export interface Denial {
-  caller: string;
-  action: string;
-  resource: string;
-  reason: string;
-}
-
 /** The requests refused so far (IAM or a resource policy said no), optionally only a caller's. */
-export async function denials(filter: { caller?: string; action?: string } = {}): Promise<Denial[]> {
-  const all = (await (await fetch(`${testCloud().endpoint}/_local/denials`)).json()) as Denial[];
-  return all.filter((denial) => (!filter.caller || denial.caller === filter.caller) && (!filter.action || denial.action === filter.action));
+export function denials(filter: { caller?: string; action?: string } = {}): Promise<Denial[]> {
+  return local().denials(filter);
 }
 
 /** Forgets the denials a test provoked on purpose (the run fails on any left), leaving other tests' alone. */
 export async function clearDenials(filter: { caller: string; action?: string }): Promise<void> {
-  const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  await fetch(`${testCloud().endpoint}/_local/denials?${query}`, { method: 'DELETE' });
+  await local().clearDenials(filter);
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDocumentClient, parse, sendEmail } from '@zero-idle/core';
-import { portsFrom, readState } from '@zero-idle/local-cloud';
+import { portsFrom, readState } from '@zero-idle/local-cloud/client';
 import { buttonSettings, CLAIM_LEASE_MS, newButtonSecret } from '../src/domain/button';
 import { testEmail } from '../src/domain/press';
 import { buttonStore } from '../src/store';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createDocumentClient, parse } from '@zero-idle/core';
-import { portsFrom, readState } from '@zero-idle/local-cloud';
+import { localCloudClient, portsFrom, readState } from '@zero-idle/local-cloud/client';
 import { apiRows, toWeek } from '../src/domain/prices';
 import { priceStore } from '../src/store';
 
@@ -64,8 +64,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'fetch': {
-      const response = await fetch(`${localCloud().urls.endpoint}/_local/schedules/gas-price-notifier-${values.stage}-weekly-fetch/fire`, { method: 'POST' });
-      if (!response.ok) throw new Error(`Could not fire the schedule: ${response.status} ${await response.text()}`);
+      await localCloudClient(localCloud().urls.endpoint ?? '').fireSchedule(`gas-price-notifier-${values.stage}-weekly-fetch`);
       return console.log('The weekly fetch is running; the local cloud shows its log line.');
     }
     default:

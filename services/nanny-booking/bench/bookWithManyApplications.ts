@@ -6,7 +6,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@zero-idle/core';
 import { startBenchCloud } from '@zero-idle/local-cloud/bench';
-import { localUserTokens } from '@zero-idle/local-cloud/cognito';
+import { localCloudClient, localUserTokens } from '@zero-idle/local-cloud/client';
 import { queueDeclines } from '../src/declines';
 import type { Application, Job } from '../src/domain/rules';
 import { bookingStore, keys } from '../src/store';
@@ -24,7 +24,7 @@ const GRAPHQL = 'nanny-booking-dev-graphql';
 const AFTER_BOOKING = 'nanny-booking-dev-afterBooking';
 
 type Calls = Record<string, Record<string, number>>;
-const calls = async (): Promise<Calls> => (await (await fetch(`${endpoint}/_local/calls`)).json()) as Calls;
+const calls = (): Promise<Calls> => localCloudClient(endpoint).calls();
 const count = (all: Calls, caller: string, prefix: string) =>
   Object.entries(all[caller] ?? {}).reduce((sum, [key, n]) => sum + (key.startsWith(prefix) ? n : 0), 0);
 
@@ -113,8 +113,7 @@ async function lastDeclinedAfter(job: Job, startedAt: number): Promise<number> {
 }
 
 try {
-  const pools = (await (await fetch(`${endpoint}/_local/cognito`)).json()) as Array<{ service: string; pool: string; clients: string[] }>;
-  const pool = pools.find((candidate) => candidate.service === 'nanny-booking');
+  const pool = (await localCloudClient(endpoint).userPools()).find((candidate) => candidate.service === 'nanny-booking');
   const graphqlUrl = cloud.urls['nanny-booking.graphql'] ?? '';
   const parent = 'benchparent';
   const { IdToken } = await localUserTokens(cloud.urls.cognito ?? '', {

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { composeEmail, createDocumentClient, sendEmail } from '@zero-idle/core';
-import { portsFrom, readState } from '@zero-idle/local-cloud';
+import { portsFrom, readState } from '@zero-idle/local-cloud/client';
 import { canDecide, DECISIONS, type Decision, type SubmissionState } from '../src/domain/submission';
 import { submissionStore } from '../src/store';
 

@@ -1,14 +1,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { callJsonApi } from '../awsCall';
+import { cognitoCall } from '../client';
 import { spawnGuarded } from './guard';
 import { waitUntil } from './wait';
-
-/** A call to cognito-local's API (the AWS JSON protocol of Cognito user pools). */
-export function cognitoCall<T = Record<string, unknown>>(url: string, action: string, body: object): Promise<T> {
-  return callJsonApi<T>(url, `AWSCognitoIdentityProviderService.${action}`, body, { service: 'cognito-idp', jsonVersion: '1.1' });
-}
 
 /**
  * Starts cognito-local in its own guarded process, state under `dir`, with tokens that carry the

@@ -1,7 +1,7 @@
 // The single endpoint of the tests' local cloud: routing by SigV4 service, counters, faults, Lambda Invoke.
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from '@jest/globals';
-import { apiCalls, clearDenials, denials, injectFault, testCloud } from '../../src/testing';
+import { apiCalls, clearDenials, denials, injectFault, local, testCloud } from '../../src/testing';
 
 const scope = (accessKey: string, service: string) =>
   `AWS4-HMAC-SHA256 Credential=${accessKey}/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`;
@@ -161,7 +161,7 @@ describe('authorizing every call as IAM would', () => {
     const list = await as(processSubmission, 's3', { method: 'GET', path: '/story-submissions-dev-mail?list-type=2' });
     expect(list.status).toBe(403);
     // The GraphQL resolver has no Cognito permission at all.
-    const pools = (await (await fetch(`${testCloud().endpoint}/_local/cognito`)).json()) as Array<{ pool: string }>;
+    const pools = await local().userPools();
     const admin = await as('LOCALNANNYBOOKINGDEVGRAPHQL', 'cognito-idp', {
       target: 'AWSCognitoIdentityProviderService.AdminCreateUser',
       contentType: 'application/x-amz-json-1.1',

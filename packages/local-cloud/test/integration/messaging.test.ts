@@ -3,13 +3,12 @@
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from '@jest/globals';
-import { clearDenials, denials, testCloud, waitForEmails } from '../../src/testing';
+import { clearDenials, denials, local, testCloud, waitForEmails } from '../../src/testing';
 
 const config = () => ({ endpoint: testCloud().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'messagingtest', secretAccessKey: 'x' } });
 
 async function invocations(name: string): Promise<number> {
-  const functions = (await (await fetch(`${testCloud().endpoint}/_local/functions`)).json()) as Array<{ name: string; invocations: number }>;
-  return functions.find((fn) => fn.name === name)?.invocations ?? 0;
+  return (await local().functions()).find((fn) => fn.name === name)?.invocations ?? 0;
 }
 
 describe('SNS and SQS on the local cloud', () => {

@@ -6,6 +6,7 @@
 import { createConnection } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { localAuthorization } from '../../src/awsCall';
+import { localCloudClient } from '../../src/client';
 import type { LocalCloud } from '../../src/index';
 import type { CfnResource } from '../../src/services/cloudformation/template';
 import { fixtureFunction, fixtureRole, startFixtureCloud } from '../support/fixtureCloud';
@@ -33,11 +34,9 @@ const failure = async (resources: Record<string, CfnResource>) => {
   throw new Error('the local cloud started');
 };
 const local = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${portBase}${path}`, init);
-const stats = async (name: string) => {
-  const functions = (await (await local('/_local/functions')).json()) as Array<{ name: string; completed: number }>;
-  return functions.find((fn) => fn.name === name);
-};
-const denials = async () => (await (await local('/_local/denials')).json()) as Array<{ caller: string; action: string; reason: string }>;
+const client = () => localCloudClient(`http://127.0.0.1:${portBase}`);
+const stats = async (name: string) => (await client().functions()).find((fn) => fn.name === name);
+const denials = () => client().denials();
 const waitFor = async (done: () => Promise<boolean>) => {
   for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
     if (await done()) return true;
@@ -211,7 +210,7 @@ describe('schedules and IoT rules', () => {
 
   it('invoke a function only with its permission; without, nothing runs and the refusal says why', async () => {
     await start(resources);
-    for (const rule of ['fixture-dev-every', 'fixture-dev-daily']) expect((await local(`/_local/schedules/${rule}/fire`, { method: 'POST' })).status).toBe(202);
+    for (const rule of ['fixture-dev-every', 'fixture-dev-daily']) expect((await client().fireSchedule(rule)).fired).toBe(rule);
     const press = await local('/topics/iotbutton%2FG030', {
       method: 'POST',
       headers: { authorization: localAuthorization('iotdata', 'fixtureclient') },

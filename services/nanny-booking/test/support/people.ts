@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { localUserTokens } from '@zero-idle/local-cloud/cognito';
-import { testCloud } from '@zero-idle/local-cloud/testing';
+import { localUserTokens } from '@zero-idle/local-cloud/client';
+import { local, testCloud } from '@zero-idle/local-cloud/testing';
 
 export interface Person {
   username: string;
@@ -11,8 +11,7 @@ export interface Person {
 export const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
 
 async function pool(): Promise<{ pool: string; clients: string[] }> {
-  const pools = (await (await fetch(`${testCloud().endpoint}/_local/cognito`)).json()) as Array<{ service: string; pool: string; clients: string[] }>;
-  const found = pools.find((candidate) => candidate.service === 'nanny-booking');
+  const found = (await local().userPools()).find((candidate) => candidate.service === 'nanny-booking');
   if (!found) throw new Error('The local cloud has no nanny-booking user pool');
   return found;
 }
@@ -88,8 +87,7 @@ export const denied = (response: GraphQLResponse<unknown>) =>
 
 /** The public API key (read-only profiles) the local AppSync gives the API. */
 export async function publicApiKey(): Promise<string> {
-  const apis = (await (await fetch(`${testCloud().endpoint}/_local/appsync`)).json()) as Array<{ service: string; apiKeys: string[] }>;
-  const key = apis.find((api) => api.service === 'nanny-booking')?.apiKeys[0];
+  const key = (await local().graphQlApis()).find((api) => api.service === 'nanny-booking')?.apiKeys[0];
   if (!key) throw new Error('nanny-booking has no API key on the local cloud');
   return key;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { cognitoCall } from '../../client';
 import { type LocalModule, resourcesAcross } from '../../context';
-import { cognitoCall, startCognitoLocal } from '../../emulators/cognitoLocal';
+import { startCognitoLocal } from '../../emulators/cognitoLocal';
 import { proxyTo } from '../../endpoint';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { cognitoOperation } from './operations';
@@ -96,37 +97,4 @@ export function cognitoModule(): LocalModule {
       await stop?.();
     },
   };
-}
-
-/** A user in groups with a permanent password, and its tokens (what the CLI and tests use). */
-export async function localUserTokens(
-  cognitoUrl: string,
-  user: { poolId: string; clientId: string; username: string; password: string; email?: string; groups: readonly string[] },
-): Promise<{ IdToken: string; AccessToken: string; RefreshToken?: string }> {
-  await cognitoCall(cognitoUrl, 'AdminCreateUser', {
-    UserPoolId: user.poolId,
-    Username: user.username,
-    MessageAction: 'SUPPRESS',
-    TemporaryPassword: user.password,
-    UserAttributes: user.email
-      ? [
-          { Name: 'email', Value: user.email },
-          { Name: 'email_verified', Value: 'true' },
-        ]
-      : [],
-  }).catch((error: Error) => {
-    if (!/UsernameExists/.test(error.message)) throw error;
-  });
-  await cognitoCall(cognitoUrl, 'AdminSetUserPassword', { UserPoolId: user.poolId, Username: user.username, Password: user.password, Permanent: true });
-  for (const group of user.groups) await cognitoCall(cognitoUrl, 'AdminAddUserToGroup', { UserPoolId: user.poolId, Username: user.username, GroupName: group });
-  const { AuthenticationResult } = await cognitoCall<{ AuthenticationResult: { IdToken: string; AccessToken: string; RefreshToken?: string } }>(
-    cognitoUrl,
-    'InitiateAuth',
-    {
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: user.clientId,
-      AuthParameters: { USERNAME: user.username, PASSWORD: user.password },
-    },
-  );
-  return AuthenticationResult;
 }
