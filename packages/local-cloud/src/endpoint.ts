@@ -213,10 +213,17 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** An answer with its Content-Length (clients such as the AWS CLI's S3 downloads need it); a HEAD keeps the one it was given. */
 function send(res: ServerResponse, response: AwsResponse): void {
-  res.writeHead(response.status, response.headers);
-  res.end(response.body);
+  const headers = { ...response.headers };
+  const length = response.body === undefined ? 0 : Buffer.byteLength(response.body);
+  if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-length')) headers['content-length'] = String(length);
+  res.writeHead(response.status, headers);
+  res.end(res.req.method === 'HEAD' ? undefined : response.body);
 }
+
+/** How long an emulator may take to answer one request: beyond SQS's longest poll (20 s), short of never. */
+const EMULATOR_TIMEOUT_MS = 60_000;
 
 /**
  * Forwards a request to an emulator that speaks the AWS protocol itself. The credential is replaced
@@ -234,14 +241,28 @@ export function proxyTo(baseUrl: string): (request: AwsRequest) => Promise<AwsRe
     const authorization = headers.get('authorization');
     if (authorization) headers.set('authorization', authorization.replace(/Credential=[^/]+\//, 'Credential=local/'));
     const query = request.query.toString();
-    const response = await fetch(`${baseUrl}${request.path}${query ? `?${query}` : ''}`, {
-      method: request.method,
-      headers,
-      body: ['GET', 'HEAD'].includes(request.method) ? undefined : request.body,
-    });
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${request.path}${query ? `?${query}` : ''}`, {
+        method: request.method,
+        headers,
+        body: ['GET', 'HEAD'].includes(request.method) ? undefined : request.body,
+        signal: AbortSignal.timeout(EMULATOR_TIMEOUT_MS),
+      });
+    } catch (error) {
+      // No request may hang, and an emulator that is gone is a service that is unavailable.
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw new AwsRefusal(
+        503,
+        'ServiceUnavailable',
+        `The local ${request.service} ${timedOut ? `did not answer within ${EMULATOR_TIMEOUT_MS / 1000} s` : `is unavailable (${(error as Error).message})`}`,
+      );
+    }
     const responseHeaders: Record<string, string> = {};
     response.headers.forEach((value, name) => {
-      if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(name)) responseHeaders[name] = value;
+      // fetch has decoded the body, so its length is the one sent on; a HEAD's length is the object's.
+      if (name === 'content-length' && request.method !== 'HEAD') return;
+      if (!['transfer-encoding', 'connection', 'content-encoding'].includes(name)) responseHeaders[name] = value;
     });
     return { status: response.status, headers: responseHeaders, body: Buffer.from(await response.arrayBuffer()) };
   };

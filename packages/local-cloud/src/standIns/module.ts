@@ -45,10 +45,13 @@ export function standInsModule(): LocalModule {
       }
       if (!standIns.size) return;
       server = createServer((req, res) => {
-        void handle(req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost'), req).then(({ status, body }) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(body);
-        });
+        handle(req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost'), req)
+          // A malformed admin request (JSON that does not parse) is the caller's mistake, not the local cloud's end.
+          .catch((error: Error) => ({ status: 400, body: JSON.stringify({ message: `bad stand-in request: ${error.message}` }) }))
+          .then(({ status, body }) => {
+            res.writeHead(status, { 'content-type': 'application/json' });
+            res.end(body);
+          });
       });
       const handle = async (method: string, url: URL, req: NodeJS.ReadableStream): Promise<{ status: number; body: string }> => {
         const admin = /^\/__stand-in\/([^/]+)(?:\/(datasets|faults)(?:\/([^/]+))?)?$/.exec(url.pathname);

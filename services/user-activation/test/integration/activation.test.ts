@@ -118,8 +118,11 @@ describe('activation mail', () => {
     await store.register({ username, email, name: 'Retry' }, newToken(now, 48), now);
     const { execution, events } = await finishedExecution(executionArn(username));
     expect(execution.status).toBe('SUCCEEDED');
-    const failures = events.filter((event) => event.type === 'LambdaFunctionFailed');
-    expect(failures.map((event) => event.lambdaFunctionFailedEventDetails?.error)).toEqual(['MailNotSent', 'MailNotSent']);
+    // The lambda:invoke integration's history, as AWS writes it: each attempt scheduled, started, then failed or succeeded.
+    const tasks = events.filter((event) => event.type?.startsWith('Task') && !event.type.startsWith('TaskState'));
+    expect(tasks.filter((event) => event.type === 'TaskFailed').map((event) => event.taskFailedEventDetails?.error)).toEqual(['MailNotSent', 'MailNotSent']);
+    expect(tasks.filter((event) => event.type === 'TaskScheduled')).toHaveLength(4);
+    expect(tasks.filter((event) => event.type === 'TaskSucceeded')).toHaveLength(2);
     expect(await emailsTo(email)).toHaveLength(1);
     expect(await store.get(username)).toMatchObject({ status: 'MAIL_SENT' });
   });

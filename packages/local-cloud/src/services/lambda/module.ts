@@ -1,30 +1,15 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CloudContext, type FunctionRegistry, functionFromTarget, type LocalModule } from '../../context';
-import { AwsRefusal, awsError, type Operation, type SignedRequest } from '../../operations';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { parsePolicy } from '../iam/policy';
 import { permissionStatement } from '../iam/templatePolicies';
+import { handleLambdaApi, lambdaOperation } from './api';
 import { unpackArtifact } from './code';
 import { failedInvocationRecord, mayReportTo, onFailureDestination, sendToOnFailureDestination } from './destinations';
 import { type InvokeResult, LocalFunction } from './runtime';
-
-/** "my-function", "123456789012:function:my-function" or a full ARN, with an optional :qualifier, as Lambda takes them. */
-function functionArnOf(name: string, region: string): string {
-  if (name.startsWith('arn:')) return name;
-  if (/^\d{12}:function:/.test(name)) return `arn:aws:lambda:${region}:${name}`;
-  return `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
-}
-
-/** The Lambda API's Invoke (POST /2015-03-31/functions/<name>/invocations), authorized as lambda:InvokeFunction on the function. */
-function lambdaOperation(request: SignedRequest, region: string): Operation {
-  const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.path);
-  if (!match || request.method !== 'POST')
-    throw new AwsRefusal(400, 'UnsupportedOperation', `The local Lambda API supports Invoke only, not ${request.method} ${request.path}`);
-  const qualifier = request.query.get('Qualifier');
-  const arn = functionArnOf(decodeURIComponent(match[1] ?? ''), region);
-  return { name: 'Invoke', permissions: [{ action: 'lambda:InvokeFunction', resource: qualifier ? `${arn}:${qualifier}` : arn }] };
-}
 
 /**
  * Whether an AWS service (IoT, S3, EventBridge, API Gateway, SNS) may invoke a function for one of
@@ -67,19 +52,7 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
         protocol: () => 'json',
         operation: (request) => lambdaOperation(request, context.region),
         accessDenied: { status: 403, code: 'AccessDeniedException' },
-        handle: async (request) => {
-          const name = decodeURIComponent(/\/functions\/([^/]+)\//.exec(request.path)?.[1] ?? '');
-          const fn = context.functions.find(name);
-          if (!fn) return awsError(404, 'ResourceNotFoundException', `Function not found: ${functionArnOf(name, context.region)}`);
-          const event = request.body.length ? (JSON.parse(request.body.toString()) as unknown) : {};
-          const type = String(request.headers['x-amz-invocation-type'] ?? 'RequestResponse');
-          if (type === 'DryRun') return { status: 204 };
-          if (type === 'Event') {
-            void invokeAsync(context, fn, event, 'lambda:Invoke');
-            return { status: 202 };
-          }
-          return invocationResponse(await fn.invoke(event));
-        },
+        handle: (request) => handleLambdaApi(context, request),
       });
     },
     creates: {
@@ -108,6 +81,12 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
             timeoutSeconds: Number(p.Timeout ?? 3),
             memoryMb,
             roleArn,
+            runtime: String(p.Runtime ?? ''),
+            description: String(p.Description ?? ''),
+            architectures: (p.Architectures as string[] | undefined) ?? ['x86_64'],
+            templateVariables: variables,
+            ...artifactFacts(zip),
+            permissions: [],
             environment: {
               ...Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, localUrl(context, String(value))])),
               AWS_REGION: context.region,
@@ -132,6 +111,7 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
         const fn = context.functions.find(resolver.resolveString(p.FunctionName));
         if (!fn) throw new Error(`ResourceNotFoundException: Function not found: ${resolver.resolveString(p.FunctionName)}`);
         const statement = permissionStatement(resolver.resolve(p) as Record<string, unknown>, fn.config.arn);
+        fn.config.permissions.push({ Sid: logicalId, ...statement });
         context.iam.addResourcePolicy(
           fn.config.arn,
           parsePolicy(
@@ -160,16 +140,20 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
   };
 }
 
+/** What Lambda says of a deployment package: its size, its SHA-256 (base64), when it was deployed. */
+function artifactFacts(zip: string): { codeSize: number; codeSha256: string; lastModified: string } {
+  const bytes = readFileSync(zip);
+  return {
+    codeSize: bytes.length,
+    codeSha256: createHash('sha256').update(bytes).digest('base64'),
+    lastModified: statSync(zip).mtime.toISOString().replace('Z', '+0000'),
+  };
+}
+
 /** A real outside URL the local cloud answers with a stand-in becomes the stand-in's URL. */
 function localUrl(context: CloudContext, value: string): string {
   const rewrite = context.urlRewrites.find(([origin]) => value.startsWith(origin));
   return rewrite ? rewrite[1] + value.slice(rewrite[0].length) : value;
-}
-
-function invocationResponse(result: InvokeResult): { status: number; headers: Record<string, string>; body: string } {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST', 'x-amzn-requestid': result.requestId };
-  if (result.ok) return { status: 200, headers, body: JSON.stringify(result.result ?? null) };
-  return { status: 200, headers: { ...headers, 'x-amz-function-error': 'Unhandled' }, body: JSON.stringify(result.error) };
 }
 
 /** Delays before the retries of an asynchronous invocation (AWS waits about 1 and 2 minutes). */

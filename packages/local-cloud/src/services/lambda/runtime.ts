@@ -17,6 +17,16 @@ export interface FunctionConfig {
   memoryMb: number;
   /** The execution role: what the function's calls, event source mappings and destinations are authorized with. */
   roleArn: string;
+  runtime: string;
+  description: string;
+  architectures: string[];
+  /** The environment the template gives it (the local cloud adds AWS_* variables of its own). */
+  templateVariables: Record<string, string>;
+  codeSize: number;
+  codeSha256: string;
+  lastModified: string;
+  /** Its resource policy's statements, as Lambda's GetPolicy gives them (one per AWS::Lambda::Permission). */
+  permissions: unknown[];
   environment: Record<string, string>;
   /** From the function's AWS::Lambda::EventInvokeConfig: retries of an asynchronous invocation and where a failed one goes. */
   asyncInvoke?: { maximumRetryAttempts: number; onFailure?: string };
@@ -28,13 +38,16 @@ export interface LambdaError {
   trace?: string[];
 }
 
-export type InvokeResult = { ok: true; result: unknown; requestId: string } | { ok: false; error: LambdaError; requestId: string };
+/** An invocation's outcome, with its log as Lambda writes it (START, what the function printed, END, REPORT). */
+export type InvokeResult = ({ ok: true; result: unknown } | { ok: false; error: LambdaError }) & { requestId: string; log: string };
 
 interface Worker {
   process: ChildProcess;
   ready: Promise<{ initMs: number }>;
   busy: boolean;
   cold: boolean;
+  /** What the worker printed during the invocation it runs, for its log (LogResult). */
+  printed: string[];
 }
 
 /**
@@ -127,7 +140,10 @@ export class LocalFunction {
       stream?.on('data', (chunk: Buffer) => {
         const lines = (pending + chunk.toString()).split('\n');
         pending = lines.pop() ?? '';
-        for (const line of lines) this.output(`${prefix} ${line}`);
+        for (const line of lines) {
+          this.output(`${prefix} ${line}`);
+          worker.printed.push(line);
+        }
       });
     }
     const ready = new Promise<{ initMs: number }>((resolve, reject) => {
@@ -135,7 +151,7 @@ export class LocalFunction {
       child.once('exit', (code) => reject(new Error(`${this.config.name} exited during init (code ${code})`)));
     });
     ready.catch(() => undefined);
-    const worker: Worker = { process: child, ready, busy: false, cold: true };
+    const worker: Worker = { process: child, ready, busy: false, cold: true, printed: [] };
     child.once('exit', () => this.forget(worker));
     this.workers.push(worker);
     return worker;
@@ -154,10 +170,11 @@ export class LocalFunction {
     try {
       ({ initMs } = await worker.ready);
     } catch (error) {
-      return { ok: false, requestId, error: { errorType: 'Runtime.ExitError', errorMessage: (error as Error).message } };
+      return { ok: false, requestId, error: { errorType: 'Runtime.ExitError', errorMessage: (error as Error).message }, log: '' };
     }
     const cold = worker.cold;
     worker.cold = false;
+    worker.printed = [];
 
     const outcome = await new Promise<{ ok: boolean; result?: unknown; error?: LambdaError; durationMs: number; maxMemoryMb?: number; status?: string }>(
       (resolve) => {
@@ -196,11 +213,20 @@ export class LocalFunction {
       },
     );
 
-    this.output(
-      `[${name}] ${reportLine({ requestId, durationMs: outcome.durationMs, memoryMb, maxMemoryMb: outcome.maxMemoryMb, initMs: cold ? initMs : undefined, status: outcome.status })}`,
-    );
-    if (outcome.ok) return { ok: true, requestId, result: outcome.result };
-    return { ok: false, requestId, error: outcome.error ?? { errorType: 'Unknown', errorMessage: 'unknown error' } };
+    const report = reportLine({
+      requestId,
+      durationMs: outcome.durationMs,
+      memoryMb,
+      maxMemoryMb: outcome.maxMemoryMb,
+      initMs: cold ? initMs : undefined,
+      status: outcome.status,
+    });
+    this.output(`[${name}] ${report}`);
+    // What the function printed last may still be in the pipe when its result has arrived.
+    await new Promise((resolve) => setImmediate(resolve));
+    const log = [`START RequestId: ${requestId} Version: $LATEST`, ...worker.printed, `END RequestId: ${requestId}`, report, ''].join('\n');
+    if (outcome.ok) return { ok: true, requestId, result: outcome.result, log };
+    return { ok: false, requestId, error: outcome.error ?? { errorType: 'Unknown', errorMessage: 'unknown error' }, log };
   }
 
   private async kill(worker: Worker): Promise<void> {

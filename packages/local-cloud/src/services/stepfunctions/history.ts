@@ -3,9 +3,18 @@ import type { StateMachine } from 'aws-local-stepfunctions';
 /** One entry of an execution's event log (the library does not export the type by name). */
 export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
+/** What a Task state did, for the history (the library logs states, not the work of their tasks). */
+export interface TaskEvent {
+  state: string;
+  type: string;
+  timestamp: number;
+  details: Record<string, unknown>;
+}
+
 export interface Execution {
   executionArn: string;
   stateMachineArn: string;
+  roleArn: string;
   name: string;
   input: unknown;
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
@@ -15,6 +24,7 @@ export interface Execution {
   error?: string;
   cause?: string;
   events: EventLog[];
+  taskEvents: TaskEvent[];
   abort?: () => void;
 }
 
@@ -43,42 +53,69 @@ const TYPE_NAMES: Record<string, string> = {
   Parallel: 'Parallel',
 };
 
-/** The execution's events in GetExecutionHistory's shape (ids, types and details as AWS names them). */
+const TASK_DETAILS: Record<string, string> = {
+  TaskScheduled: 'taskScheduledEventDetails',
+  TaskStarted: 'taskStartedEventDetails',
+  TaskSucceeded: 'taskSucceededEventDetails',
+  TaskFailed: 'taskFailedEventDetails',
+};
+
+/**
+ * The execution's events in GetExecutionHistory's shape (ids, types and details as AWS names them):
+ * each state's entry and exit, and between them a Task's TaskScheduled, TaskStarted, then
+ * TaskSucceeded or TaskFailed (a retry schedules the task again).
+ */
 export function historyEvents(execution: Execution, reverse: boolean): Array<Record<string, unknown>> {
-  const events = execution.events.flatMap((event, index): Array<Record<string, unknown>> => {
-    const base = { timestamp: event.timestamp / 1000, id: index + 1, previousEventId: index };
+  const pending = [...execution.taskEvents];
+  const out: Array<Record<string, unknown>> = [];
+  const add = (timestamp: number, event: Record<string, unknown>) =>
+    out.push({ timestamp: timestamp / 1000, id: out.length + 1, previousEventId: out.length, ...event });
+  // A state's task events, up to a moment, go before the library's next event about that state.
+  const flush = (state: string | undefined, until: number) => {
+    for (let index = 0; index < pending.length; ) {
+      const task = pending[index] as TaskEvent;
+      if ((state === undefined || task.state === state) && task.timestamp <= until) {
+        add(task.timestamp, { type: task.type, [TASK_DETAILS[task.type] ?? 'taskEventDetails']: task.details });
+        pending.splice(index, 1);
+      } else index += 1;
+    }
+  };
+  for (const event of execution.events) {
     switch (event.type) {
       case 'ExecutionStarted':
-        return [{ ...base, type: 'ExecutionStarted', executionStartedEventDetails: { input: JSON.stringify(event.input), roleArn: '' } }];
+        add(event.timestamp, { type: 'ExecutionStarted', executionStartedEventDetails: { input: JSON.stringify(event.input), roleArn: execution.roleArn } });
+        break;
       case 'ExecutionSucceeded':
-        return [{ ...base, type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: JSON.stringify(event.output) } }];
+        flush(undefined, Number.POSITIVE_INFINITY);
+        add(event.timestamp, { type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: JSON.stringify(event.output) } });
+        break;
       case 'ExecutionFailed':
-        return [{ ...base, type: 'ExecutionFailed', executionFailedEventDetails: { error: event.Error, cause: String(event.Cause ?? '') } }];
+        flush(undefined, Number.POSITIVE_INFINITY);
+        add(event.timestamp, { type: 'ExecutionFailed', executionFailedEventDetails: { error: event.Error, cause: String(event.Cause ?? '') } });
+        break;
       case 'StateEntered':
-        return [
-          {
-            ...base,
-            type: `${TYPE_NAMES[event.state.type]}StateEntered`,
-            stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) },
-          },
-        ];
+        add(event.timestamp, {
+          type: `${TYPE_NAMES[event.state.type]}StateEntered`,
+          stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) },
+        });
+        break;
       case 'StateExited':
-        return [
-          {
-            ...base,
-            type: `${TYPE_NAMES[event.state.type]}StateExited`,
-            stateExitedEventDetails: { name: event.state.name, output: JSON.stringify(event.state.output) },
-          },
-        ];
+        flush(event.state.name, event.timestamp);
+        add(event.timestamp, {
+          type: `${TYPE_NAMES[event.state.type]}StateExited`,
+          stateExitedEventDetails: { name: event.state.name, output: JSON.stringify(event.state.output) },
+        });
+        break;
       case 'StateFailed':
-        return [{ ...base, type: 'LambdaFunctionFailed', lambdaFunctionFailedEventDetails: { error: event.Error, cause: String(event.Cause ?? '') } }];
       case 'StateRetried':
-        return [
-          { ...base, type: 'LambdaFunctionScheduled', lambdaFunctionScheduledEventDetails: { resource: event.state.name, retryAttempt: event.retry.attempt } },
-        ];
+      case 'StateCaught':
+        // Told by the task's own TaskFailed and the TaskScheduled of its retry.
+        flush(event.state.name, event.timestamp);
+        break;
       default:
-        return [];
+        break;
     }
-  });
-  return reverse ? events.reverse() : events;
+  }
+  flush(undefined, Number.POSITIVE_INFINITY);
+  return reverse ? out.reverse() : out;
 }

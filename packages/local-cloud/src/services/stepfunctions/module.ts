@@ -10,6 +10,8 @@ type Definition = ConstructorParameters<typeof StateMachine>[0];
 interface LocalStateMachine {
   name: string;
   arn: string;
+  roleArn: string;
+  createdAt: number;
   /** The key its Task states sign with: the endpoint authorizes them with the state machine's role. */
   accessKeyId: string;
   definition: Definition;
@@ -33,7 +35,7 @@ export function stepFunctionsModule(): LocalModule {
     needs: ['lambda'],
     async start(context) {
       const run = (machine: LocalStateMachine, execution: Execution) => {
-        const handlers = taskHandlers(context, machine);
+        const handlers = taskHandlers(context, machine, execution);
         const running = machine.machine.run(execution.input as Parameters<StateMachine['run']>[0], {
           overrides: { taskResourceLocalHandlers: handlers },
           noThrowOnAbort: true,
@@ -92,6 +94,8 @@ export function stepFunctionsModule(): LocalModule {
         const machine: LocalStateMachine = {
           name,
           arn,
+          roleArn,
+          createdAt: Date.now(),
           definition,
           accessKeyId: `STATES${name.replace(/[^A-Za-z0-9]/g, '')}`,
           machine: new StateMachine(definition, { validationOptions: { checkPaths: false } }),
@@ -111,21 +115,16 @@ export function stepFunctionsModule(): LocalModule {
 /** The Step Functions operations the local cloud serves, authorized on the state machine or execution they name. */
 function statesOperation(request: SignedRequest): Operation {
   const { prefix, name, input } = jsonOperation(request, ['AWSStepFunctions']);
-  const resource: Record<string, unknown> = {
-    StartExecution: input.stateMachineArn,
-    ListExecutions: input.stateMachineArn,
-    DescribeExecution: input.executionArn,
-    GetExecutionHistory: input.executionArn,
-    StopExecution: input.executionArn,
-  };
-  if (!(name in resource)) throw new AwsRefusal(400, 'UnknownOperationException', `The local Step Functions API does not support ${name}`);
-  if (typeof resource[name] !== 'string')
-    throw new AwsRefusal(
-      400,
-      'ValidationException',
-      `${name} needs ${name === 'StartExecution' || name === 'ListExecutions' ? 'stateMachineArn' : 'executionArn'}`,
-    );
-  return { name, permissions: [{ action: `states:${name}`, resource: String(resource[name]) }], forward: forwardJson(prefix, name, input) };
+  // Each operation with the ARN it is authorized on: a state machine's, an execution's, or none.
+  const onMachine = ['StartExecution', 'ListExecutions', 'DescribeStateMachine'];
+  const onExecution = ['DescribeExecution', 'GetExecutionHistory', 'StopExecution', 'DescribeStateMachineForExecution'];
+  if (name === 'ListStateMachines')
+    return { name, permissions: [{ action: 'states:ListStateMachines', resource: '*' }], forward: forwardJson(prefix, name, input) };
+  if (!onMachine.includes(name) && !onExecution.includes(name))
+    throw new AwsRefusal(400, 'UnknownOperationException', `The local Step Functions API does not support ${name}`);
+  const field = onMachine.includes(name) ? 'stateMachineArn' : 'executionArn';
+  if (typeof input[field] !== 'string') throw new AwsRefusal(400, 'ValidationException', `${name} needs ${field}`);
+  return { name, permissions: [{ action: `states:${name}`, resource: String(input[field]) }], forward: forwardJson(prefix, name, input) };
 }
 
 function ok(payload: unknown): AwsResponse {
@@ -176,7 +175,17 @@ function api(
         }
         return awsError(400, 'ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
       }
-      const created: Execution = { executionArn, stateMachineArn: machine.arn, name, input: parsed, status: 'RUNNING', startDate: Date.now(), events: [] };
+      const created: Execution = {
+        executionArn,
+        stateMachineArn: machine.arn,
+        roleArn: machine.roleArn,
+        name,
+        input: parsed,
+        status: 'RUNNING',
+        startDate: Date.now(),
+        events: [],
+        taskEvents: [],
+      };
       executions.set(executionArn, created);
       run(machine, created);
       return ok({ executionArn, startDate: created.startDate / 1000 });
@@ -187,6 +196,31 @@ function api(
     case 'GetExecutionHistory':
       if (!execution) return awsError(400, 'ExecutionDoesNotExist', `Execution Does Not Exist: '${input.executionArn}'`);
       return ok({ events: historyEvents(execution, input.reverseOrder === 'true' || (input.reverseOrder as unknown) === true) });
+    case 'ListStateMachines':
+      return ok({
+        stateMachines: [...machines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: m.createdAt / 1000 })),
+      });
+    case 'DescribeStateMachine':
+    case 'DescribeStateMachineForExecution': {
+      const machine = action === 'DescribeStateMachine' ? machines.get(input.stateMachineArn ?? '') : execution && machines.get(execution.stateMachineArn);
+      if (!machine) {
+        return action === 'DescribeStateMachine'
+          ? awsError(400, 'StateMachineDoesNotExist', `State Machine Does Not Exist: '${input.stateMachineArn}'`)
+          : awsError(400, 'ExecutionDoesNotExist', `Execution Does Not Exist: '${input.executionArn}'`);
+      }
+      return ok({
+        stateMachineArn: machine.arn,
+        name: machine.name,
+        status: 'ACTIVE',
+        definition: JSON.stringify(machine.definition),
+        roleArn: machine.roleArn,
+        type: 'STANDARD',
+        creationDate: machine.createdAt / 1000,
+        updateDate: machine.createdAt / 1000,
+        loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+        tracingConfiguration: { enabled: false },
+      });
+    }
     case 'ListExecutions':
       return ok({
         executions: [...executions.values()]
@@ -209,13 +243,28 @@ function api(
 }
 
 /** A local handler for every Task state: Lambda through the endpoint's Invoke API. */
-function taskHandlers(context: CloudContext, machine: LocalStateMachine) {
+function taskHandlers(context: CloudContext, machine: LocalStateMachine, execution: Execution) {
   const handlers: Record<string, (input: unknown) => Promise<never>> = {};
   const visit = (states: Record<string, { Type: string; Resource?: string; Iterator?: unknown; ItemProcessor?: unknown; Branches?: unknown[] }>) => {
     for (const [stateName, state] of Object.entries(states)) {
       if (state.Type === 'Task' && state.Resource) {
         const resource = state.Resource;
-        handlers[stateName] = (input) => invokeTask(context, machine, resource, input) as Promise<never>;
+        handlers[stateName] = async (input) => {
+          // The Task's own events, as GetExecutionHistory shows them between the state's entry and exit.
+          const task = (type: string, details: Record<string, unknown>) =>
+            execution.taskEvents.push({ state: stateName, type, timestamp: Date.now(), details });
+          const kind = { resourceType: 'lambda', resource: LAMBDA_INVOKE.test(resource) ? 'invoke' : resource };
+          task('TaskScheduled', { ...kind, region: context.region, parameters: JSON.stringify(input) });
+          task('TaskStarted', kind);
+          try {
+            const output = await invokeTask(context, machine, resource, input);
+            task('TaskSucceeded', { ...kind, output: JSON.stringify(output) });
+            return output as never;
+          } catch (error) {
+            task('TaskFailed', { ...kind, error: (error as Error).name, cause: (error as Error).message });
+            throw error;
+          }
+        };
       }
       for (const nested of [state.Iterator, state.ItemProcessor, ...(state.Branches ?? [])]) {
         const inner = (nested as { States?: typeof states } | undefined)?.States;
