@@ -32,6 +32,8 @@ const CREDENTIAL = /Credential=([^/]+)\/[^/]+\/([^/]+)\/([^/]+)\/aws4_request/;
  */
 export class Endpoint {
   private readonly routes = new Map<string, ServiceRoute>();
+  /** X-Amz-Target prefixes of services whose users call some operations unsigned (Cognito's SignUp, InitiateAuth...). */
+  private readonly unsigned = new Map<string, string>();
   private readonly calls: Record<string, Record<string, number>> = {};
   private faults: Fault[] = [];
   private readonly localApis = new Map<string, () => unknown>();
@@ -49,6 +51,11 @@ export class Endpoint {
 
   route(service: string, route: ServiceRoute): void {
     this.routes.set(service, route);
+  }
+
+  /** Routes requests without SigV4 whose X-Amz-Target has this prefix to the service; its parser decides which operations may be unsigned. */
+  routeUnsigned(targetPrefix: string, service: string): void {
+    this.unsigned.set(targetPrefix, service);
   }
 
   /** Adds a read-only local API at GET /_local/<name> (modules describe what they run). */
@@ -86,8 +93,10 @@ export class Endpoint {
 
     const credential =
       CREDENTIAL.exec(String(req.headers.authorization ?? '')) ?? CREDENTIAL.exec(`Credential=${url.searchParams.get('X-Amz-Credential') ?? ''}`);
-    if (!credential) return send(res, awsError(403, 'MissingAuthenticationToken', 'Sign requests with SigV4 (any local credentials work)'));
-    const [, accessKeyId = '', , service = ''] = credential;
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const unsignedService = credential ? undefined : this.unsigned.get(target.split('.')[0] ?? '');
+    if (!credential && !unsignedService) return send(res, awsError(403, 'MissingAuthenticationToken', 'Sign requests with SigV4 (any local credentials work)'));
+    const [, accessKeyId = '', , service = unsignedService ?? ''] = credential ?? [];
     const route = this.routes.get(service);
     if (!route) return send(res, awsError(400, 'UnknownService', `The local cloud has no ${service} service`));
 

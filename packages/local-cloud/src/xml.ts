@@ -17,10 +17,15 @@ export function toXml(value: unknown): string {
 
 /** `<ActionResponse xmlns=...><ActionResult>...</ActionResult><ResponseMetadata>...` as a query service answers. */
 export function queryResponse(action: string, namespace: string, result: unknown): { status: number; headers: Record<string, string>; body: string } {
+  return queryResponseXml(action, namespace, toXml(result));
+}
+
+/** The same, around a Result body already in XML. */
+export function queryResponseXml(action: string, namespace: string, resultXml: string): { status: number; headers: Record<string, string>; body: string } {
   const requestId = crypto.randomUUID();
   return {
     status: 200,
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-    body: `<${action}Response xmlns="${namespace}"><${action}Result>${toXml(result)}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
+    body: `<${action}Response xmlns="${namespace}"><${action}Result>${resultXml}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
   };
 }

@@ -181,9 +181,9 @@ describe('authorizing every call as IAM would', () => {
   });
 
   it('answers an operation the local cloud does not serve at once, with a clear error, never by hanging', async () => {
-    const ses = await as('jestintegration', 'ses', { body: 'Action=ListIdentities', contentType: 'application/x-www-form-urlencoded' });
+    const ses = await as('jestintegration', 'ses', { body: 'Action=CreateConfigurationSet', contentType: 'application/x-www-form-urlencoded' });
     expect(ses.status).toBe(400);
-    expect(await ses.text()).toContain('<Code>InvalidAction</Code><Message>The local SES does not support ListIdentities');
+    expect(await ses.text()).toContain('<Code>InvalidAction</Code><Message>The local SES does not support CreateConfigurationSet');
     const s3 = await as('jestintegration', 's3', { method: 'GET', path: '/story-submissions-dev-mail?website' });
     expect(s3.status).toBe(501);
     const sqs = await as('jestintegration', 'sqs', { target: 'AmazonSQS.FlushEverything', contentType: 'application/x-amz-json-1.0' });

@@ -182,8 +182,8 @@ describe('SES and Cognito', () => {
   });
 
   it('refuses what the local SES cannot answer instead of letting it hang', () => {
-    expect(refusal(() => sesOperation(request('ses', { body: 'Action=ListIdentities' }), 'us-east-1'))).toEqual({ status: 400, code: 'InvalidAction' });
-    expect(refusal(() => sesOperation(request('ses', { method: 'GET', path: '/v2/email/identities' }), 'us-east-1'))).toEqual({
+    expect(refusal(() => sesOperation(request('ses', { body: 'Action=CreateConfigurationSet' }), 'us-east-1'))).toEqual({ status: 400, code: 'InvalidAction' });
+    expect(refusal(() => sesOperation(request('ses', { method: 'GET', path: '/v2/email/configuration-sets' }), 'us-east-1'))).toEqual({
       status: 404,
       code: 'NotFoundException',
     });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { cognitoCall } from '../../client';
 import { type LocalModule, resourcesAcross } from '../../context';
 import { startCognitoLocal } from '../../emulators/cognitoLocal';
-import { proxyTo } from '../../endpoint';
+import { type AwsResponse, proxyTo } from '../../endpoint';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { cognitoOperation } from './operations';
 
@@ -31,12 +31,14 @@ export function cognitoModule(): LocalModule {
       stop = () => cognito.stop();
       url = cognito.url;
       context.urls.cognito = url;
+      const forward = proxyTo(url);
       context.endpoint.route('cognito-idp', {
         protocol: () => 'json',
         operation: (request) => cognitoOperation(request, context.region, context.catalog),
         accessDenied: { status: 400, code: 'AccessDeniedException' },
-        handle: proxyTo(url),
+        handle: async (request) => completeAuthenticationResult(await forward(request)),
       });
+      context.endpoint.routeUnsigned('AWSCognitoIdentityProviderService', 'cognito-idp');
       context.endpoint.localApi('cognito', () => pools);
     },
     creates: {
@@ -97,4 +99,14 @@ export function cognitoModule(): LocalModule {
       await stop?.();
     },
   };
+}
+
+/** cognito-local leaves out what Cognito always says of its tokens: how long they last and that they are bearer tokens. */
+function completeAuthenticationResult(response: AwsResponse): AwsResponse {
+  if (response.status !== 200 || !response.body?.includes('AuthenticationResult')) return response;
+  const body = JSON.parse(response.body.toString()) as { AuthenticationResult?: Record<string, unknown> };
+  if (!body.AuthenticationResult) return response;
+  body.AuthenticationResult.ExpiresIn ??= 3600;
+  body.AuthenticationResult.TokenType ??= 'Bearer';
+  return { ...response, body: JSON.stringify(body) };
 }

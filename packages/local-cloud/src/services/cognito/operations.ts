@@ -45,6 +45,9 @@ export function cognitoOperation(request: SignedRequest, region: string, catalog
   const { prefix, name, input } = jsonOperation(request, ['AWSCognitoIdentityProviderService']);
   const forward = forwardJson(prefix, name, input);
   if (WITHOUT_IAM.has(name)) return { name, permissions: [], unauthenticated: true, forward };
+  // An app calls its users' operations unsigned; everything else needs SigV4, as in AWS.
+  if (!request.accessKeyId)
+    throw new AwsRefusal(400, 'MissingAuthenticationTokenException', `${name} must be signed (SigV4); only a user's own operations are called without`);
   const action = catalog.action(`cognito-idp:${name}`);
   if (!action) throw new AwsRefusal(400, 'UnknownOperationException', `Unknown operation: ${prefix}.${name}`);
   let resource = '*';

@@ -1,6 +1,19 @@
 import { AwsRefusal, type Operation, type Permission, queryParameters, type SignedRequest } from '../../operations';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 
+/** SES v1's operations on the account's identities and quota (see identities.ts). */
+const V1_ACCOUNT_ACTIONS = [
+  'ListIdentities',
+  'ListVerifiedEmailAddresses',
+  'VerifyEmailIdentity',
+  'VerifyEmailAddress',
+  'VerifyDomainIdentity',
+  'DeleteIdentity',
+  'GetIdentityVerificationAttributes',
+  'GetSendQuota',
+  'GetAccountSendingEnabled',
+];
+
 /** The address of "Name <address>" or a bare address. */
 const address = (from: string) => (/<([^>]+)>/.exec(from)?.[1] ?? from).trim();
 
@@ -67,6 +80,18 @@ export function sesOperation(request: SignedRequest, region: string): Operation 
         permissions: [{ action: 'ses:CreateEmailTemplate', resource: template(String(json(request).TemplateName ?? '')) }],
       };
     }
+    const identity = decodeURIComponent(/^\/v2\/email\/identities\/([^/]+)$/.exec(path)?.[1] ?? '');
+    const identityArn = (named: string) => `arn:aws:ses:${region}:${ACCOUNT_ID}:identity/${named}`;
+    if (method === 'GET' && path === '/v2/email/identities')
+      return { name: 'ListEmailIdentities', permissions: [{ action: 'ses:ListEmailIdentities', resource: '*' }] };
+    if (method === 'POST' && path === '/v2/email/identities')
+      return {
+        name: 'CreateEmailIdentity',
+        permissions: [{ action: 'ses:CreateEmailIdentity', resource: identityArn(String(json(request).EmailIdentity ?? '')) }],
+      };
+    const onIdentity: Record<string, string> = { GET: 'GetEmailIdentity', DELETE: 'DeleteEmailIdentity' };
+    if (identity && onIdentity[method])
+      return { name: onIdentity[method] ?? '', permissions: [{ action: `ses:${onIdentity[method]}`, resource: identityArn(identity) }] };
     if (name && /\/render$/.test(path) && method === 'POST')
       return { name: 'TestRenderEmailTemplate', permissions: [{ action: 'ses:TestRenderEmailTemplate', resource: template(name) }] };
     const byMethod: Record<string, string> = { GET: 'GetEmailTemplate', PUT: 'UpdateEmailTemplate', DELETE: 'DeleteEmailTemplate' };
@@ -91,9 +116,11 @@ export function sesOperation(request: SignedRequest, region: string): Operation 
       permissions: sendPermission(region, 'ses:SendRawEmail', from, { configurationSet: parameters.get('ConfigurationSetName') ?? undefined }),
     };
   }
+  // Identity and quota reads and verification requests, which take no resource in IAM.
+  if (V1_ACCOUNT_ACTIONS.includes(action)) return { name: action, permissions: [{ action: `ses:${action}`, resource: '*' }] };
   throw new AwsRefusal(
     400,
     'InvalidAction',
-    `The local SES does not support ${action || 'this request'}: it sends mail (SendEmail, SendRawEmail and the v2 API) only`,
+    `The local SES does not support ${action || 'this request'}: it sends mail (SendEmail, SendRawEmail, the v2 API) and keeps identities and the quota`,
   );
 }

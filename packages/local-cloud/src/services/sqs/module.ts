@@ -1,10 +1,16 @@
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalModule } from '../../context';
 import { fauxqsClientConfig } from '../../emulators/fauxqs';
-import { proxyTo } from '../../endpoint';
+import { awsError, proxyTo } from '../../endpoint';
+import { queryParameters } from '../../operations';
+import { queryResponseXml } from '../../xml';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { parsePolicy } from '../iam/policy';
 import { sqsOperation } from './operations';
+import { jsonToQueryResult, queryErrorCode, queryToJson, SQS_NAMESPACE } from './queryProtocol';
+
+/** The operations whose answers name queues by URL. */
+const QUEUE_URL_ACTIONS = new Set(['CreateQueue', 'GetQueueUrl', 'ListQueues', 'ListDeadLetterSourceQueues']);
 
 /** SQS through fauxqs, with the queues (and queue policies) of the templates; a queue's Ref is its URL on the local endpoint. */
 export function sqsModule(): LocalModule {
@@ -14,11 +20,38 @@ export function sqsModule(): LocalModule {
     needs: ['fauxqs'],
     async start(context) {
       sqs = new SQSClient(fauxqsClientConfig(context.ports.fauxqs, context.region));
+      const fauxqs = `http://127.0.0.1:${context.ports.fauxqs}`;
+      const forward = proxyTo(fauxqs);
+      // fauxqs names queues by its own host and port; clients should see the endpoint's, where they send.
+      const onEndpoint = (text: string) => text.replace(new RegExp(`https?://[^/"<\\s]+:${context.ports.fauxqs}/`, 'g'), `${context.endpoint.url}/`);
       context.endpoint.route('sqs', {
         protocol: (request) => (request.headers['x-amz-target'] ? 'json' : 'query'),
         operation: (request) => sqsOperation(request, context.region, context.catalog),
         accessDenied: { status: 403, code: 'AccessDenied' },
-        handle: proxyTo(`http://127.0.0.1:${context.ports.fauxqs}`),
+        handle: async (request) => {
+          if (request.headers['x-amz-target']) {
+            const response = await forward(request);
+            return QUEUE_URL_ACTIONS.has(request.action) ? { ...response, body: onEndpoint(String(response.body ?? '')) } : response;
+          }
+          // The query protocol, which fauxqs does not speak: as JSON there and back.
+          const input = queryToJson(request.action, queryParameters(request));
+          const response = await forward({
+            ...request,
+            method: 'POST',
+            path: '/',
+            query: new URLSearchParams(),
+            headers: {
+              'content-type': 'application/x-amz-json-1.0',
+              'x-amz-target': `AmazonSQS.${request.action}`,
+              authorization: String(request.headers.authorization ?? ''),
+            },
+            body: Buffer.from(JSON.stringify(input)),
+          });
+          const body = JSON.parse(String(response.body || '{}')) as Record<string, unknown>;
+          if (response.status !== 200)
+            return awsError(response.status, queryErrorCode(String(body.__type ?? 'InternalError')), String(body.message ?? ''), 'query');
+          return queryResponseXml(request.action, SQS_NAMESPACE, onEndpoint(jsonToQueryResult(request.action, body)));
+        },
       });
     },
     creates: {
