@@ -64,3 +64,30 @@ export function dynamoDbLocalModule(): LocalModule {
     },
   };
 }
+
+/** DynamoDB Local puts "ddblocal" where an ARN's region goes; the account's clients see their region, as in AWS. */
+const LOCAL_REGION = 'ddblocal';
+
+/** The fields of DynamoDB's inputs and answers that hold ARNs (or iterators that begin with one). */
+const ARN_FIELDS = new Set(['TableArn', 'LatestStreamArn', 'StreamArn', 'IndexArn', 'ShardIterator', 'NextShardIterator', 'ResourceArn', 'SourceTableArn']);
+
+/** Rewrites the ARN fields of a DynamoDB message from one region's ARNs to another's, leaving item data alone. */
+export function rewriteDynamoDbArns(value: unknown, from: string, to: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => rewriteDynamoDbArns(item, from, to));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => {
+      if (typeof item === 'string' && ARN_FIELDS.has(key)) return [key, item.replaceAll(`arn:aws:dynamodb:${from}:`, `arn:aws:dynamodb:${to}:`)];
+      // Items, keys and attribute values are data: a field of that name inside them is not an ARN.
+      if (key === 'Item' || key === 'Items' || key === 'Attributes' || key === 'Key' || key === 'Keys' || key === 'NewImage' || key === 'OldImage')
+        return [key, item];
+      return [key, rewriteDynamoDbArns(item, from, to)];
+    }),
+  );
+}
+
+/** An ARN (or iterator) as DynamoDB Local knows it. */
+export const toDynamoDbLocal = (text: string, region: string) => text.replaceAll(`arn:aws:dynamodb:${region}:`, `arn:aws:dynamodb:${LOCAL_REGION}:`);
+/** An ARN (or iterator) of DynamoDB Local's as the account's clients see it. */
+export const fromDynamoDbLocal = (text: string, region: string) => text.replaceAll(`arn:aws:dynamodb:${LOCAL_REGION}:`, `arn:aws:dynamodb:${region}:`);
+export const DYNAMODB_LOCAL_REGION = LOCAL_REGION;

@@ -66,11 +66,14 @@ describe('DynamoDB', () => {
       { action: 'dynamodb:PartiQLSelect', resource: `${table('t')}/index/gsi1` },
     ]);
     expect(dynamo('DynamoDB_20120810.ExecuteStatement', { Statement: "DELETE FROM t WHERE pk = 'x'" }).permissions[0]?.action).toBe('dynamodb:PartiQLDelete');
-    // An iterator as DynamoDB Local hands them out (its region is "ddblocal").
-    const stream = 'arn:aws:dynamodb:ddblocal:000000000000:table/users/stream/2026-12-02T06:57:02.249';
-    expect(dynamo('DynamoDBStreams_20120810.GetRecords', { ShardIterator: `${stream}|001|c2hhcmQ=` }).permissions).toEqual([
-      { action: 'dynamodb:GetRecords', resource: stream },
-    ]);
+    // An iterator as the endpoint hands them out (DynamoDB Local's, with the account's region in its ARN).
+    const stream = 'arn:aws:dynamodb:us-east-1:000000000000:table/users/stream/2026-12-02T06:57:02.249';
+    const read = dynamo('DynamoDBStreams_20120810.GetRecords', { ShardIterator: `${stream}|001|c2hhcmQ=` });
+    expect(read.permissions).toEqual([{ action: 'dynamodb:GetRecords', resource: stream }]);
+    // DynamoDB Local knows its ARNs by the region name "ddblocal"; item data is left as it is.
+    expect(JSON.parse(read.forward?.body?.toString() ?? '{}')).toEqual({ ShardIterator: `${stream.replace('us-east-1', 'ddblocal')}|001|c2hhcmQ=` });
+    const put = dynamo('DynamoDB_20120810.PutItem', { TableName: 't', Item: { StreamArn: { S: stream } } });
+    expect(JSON.parse(put.forward?.body?.toString() ?? '{}').Item.StreamArn.S).toBe(stream);
   });
 
   it('refuses a target that is not exactly one known operation, and a body that is not one JSON object', () => {

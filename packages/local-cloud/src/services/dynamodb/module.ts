@@ -1,5 +1,6 @@
 import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalModule } from '../../context';
+import { DYNAMODB_LOCAL_REGION, fromDynamoDbLocal, rewriteDynamoDbArns } from '../../emulators/dynamodbLocal';
 import { proxyTo } from '../../endpoint';
 import { dynamoDbOperation } from './operations';
 
@@ -13,11 +14,17 @@ export function dynamoDbModule(): LocalModule {
       const url = context.urls.dynamodb;
       // No table in any template: DynamoDB Local did not start, and the endpoint has no DynamoDB.
       if (!url) return;
+      const forward = proxyTo(url);
       context.endpoint.route('dynamodb', {
         protocol: () => 'json',
         operation: (request) => dynamoDbOperation(request, context.region, context.catalog),
         accessDenied: { status: 400, code: 'AccessDeniedException' },
-        handle: proxyTo(url),
+        handle: async (request) => {
+          const response = await forward(request);
+          if (!response.body?.includes(`arn:aws:dynamodb:${DYNAMODB_LOCAL_REGION}:`)) return response;
+          const body = rewriteDynamoDbArns(JSON.parse(response.body.toString()), DYNAMODB_LOCAL_REGION, context.region);
+          return { ...response, body: JSON.stringify(body) };
+        },
       });
       client = new DynamoDBClient({ endpoint: url, region: context.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     },
@@ -30,7 +37,10 @@ export function dynamoDbModule(): LocalModule {
         const described = resolver.describe(logicalId);
         resolver.register(logicalId, {
           ref: tableName,
-          attributes: { Arn: described?.attributes.Arn ?? '', ...(Table?.LatestStreamArn ? { StreamArn: Table.LatestStreamArn } : {}) },
+          attributes: {
+            Arn: described?.attributes.Arn ?? '',
+            ...(Table?.LatestStreamArn ? { StreamArn: fromDynamoDbLocal(Table.LatestStreamArn, context.region) } : {}),
+          },
         });
         context.log(`table ${tableName}${Table?.LatestStreamArn ? ' (stream)' : ''}`);
       },

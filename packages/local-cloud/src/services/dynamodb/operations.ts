@@ -1,3 +1,4 @@
+import { DYNAMODB_LOCAL_REGION, rewriteDynamoDbArns } from '../../emulators/dynamodbLocal';
 import { AwsRefusal, forwardJson, jsonOperation, type Operation, type Permission, type SignedRequest } from '../../operations';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import type { IamCatalog } from '../iam/catalog';
@@ -89,7 +90,8 @@ export function dynamoDbOperation(request: SignedRequest, region: string, catalo
               : table(input.TableName, input.IndexName);
     permissions = [permission(action.name.split(':')[1] ?? name, resource)];
   }
-  return { name, permissions, forward: forwardJson(prefix, name, input) };
+  // DynamoDB Local knows its ARNs by its own region name.
+  return { name, permissions, forward: forwardJson(prefix, name, rewriteDynamoDbArns(input, region, DYNAMODB_LOCAL_REGION) as Record<string, unknown>) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callJsonApi } from '../../awsCall';
 import { type CloudContext, functionFromTarget, type LocalModule } from '../../context';
+import { DYNAMODB_LOCAL_REGION, rewriteDynamoDbArns } from '../../emulators/dynamodbLocal';
 import { failedBatchRecord, mayReportTo, onFailureDestination, sendToOnFailureDestination } from '../lambda/destinations';
 import { passesFilters } from '../lambda/filterPattern';
 import type { LocalFunction } from '../lambda/runtime';
@@ -84,7 +85,9 @@ export function dynamoDbStreamsModule(): LocalModule {
 
 /** A DynamoDB Streams API call straight to DynamoDB Local (the poller is AWS's side, not a caller's). */
 function streams<T>(context: CloudContext, action: string, body: object): Promise<T> {
-  return callJsonApi<T>(context.urls.dynamodb ?? '', `DynamoDBStreams_20120810.${action}`, body, { service: 'dynamodb' });
+  // The mapping knows the stream as the account does; DynamoDB Local by its own region name.
+  const local = rewriteDynamoDbArns(body, context.region, DYNAMODB_LOCAL_REGION) as object;
+  return callJsonApi<T>(context.urls.dynamodb ?? '', `DynamoDBStreams_20120810.${action}`, local, { service: 'dynamodb' });
 }
 
 async function pollStream(context: CloudContext, mapping: StreamMapping, stopped: () => boolean): Promise<void> {
