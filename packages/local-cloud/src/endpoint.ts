@@ -22,6 +22,9 @@ export interface ServiceRoute {
   handle(request: AwsRequest): Promise<AwsResponse>;
 }
 
+/** A local action's answer to a request on its path (the path's match, the body, the query string). */
+type LocalAction = (match: RegExpExecArray, body: Buffer, query: URLSearchParams) => AwsResponse | Promise<AwsResponse>;
+
 const CREDENTIAL = /Credential=([^/]+)\/[^/]+\/([^/]+)\/([^/]+)\/aws4_request/;
 
 /**
@@ -37,7 +40,7 @@ export class Endpoint {
   private readonly calls: Record<string, Record<string, number>> = {};
   private faults: Fault[] = [];
   private readonly localApis = new Map<string, () => unknown>();
-  private readonly localActions: Array<{ method: string; path: RegExp; act: (match: RegExpExecArray, body: Buffer) => AwsResponse }> = [];
+  private readonly localActions: Array<{ method: string; path: RegExp; act: LocalAction }> = [];
   private server?: Server;
 
   constructor(
@@ -64,7 +67,7 @@ export class Endpoint {
   }
 
   /** Adds a local action (POST /_local/...), such as firing a schedule now. */
-  localAction(method: string, path: RegExp, act: (match: RegExpExecArray, body: Buffer) => AwsResponse): void {
+  localAction(method: string, path: RegExp, act: LocalAction): void {
     this.localActions.push({ method, path, act });
   }
 
@@ -89,7 +92,7 @@ export class Endpoint {
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const body = await readBody(req);
-    if (url.pathname.startsWith('/_local/')) return send(res, this.local(req.method ?? 'GET', url.pathname, body, url.searchParams));
+    if (url.pathname.startsWith('/_local/')) return send(res, await this.local(req.method ?? 'GET', url.pathname, body, url.searchParams));
 
     const credential =
       CREDENTIAL.exec(String(req.headers.authorization ?? '')) ?? CREDENTIAL.exec(`Credential=${url.searchParams.get('X-Amz-Credential') ?? ''}`);
@@ -164,14 +167,14 @@ export class Endpoint {
   }
 
   /** The local cloud's own API: health, call counters, fault injection. */
-  private local(method: string, path: string, body: Buffer, query: URLSearchParams): AwsResponse {
+  private async local(method: string, path: string, body: Buffer, query: URLSearchParams): Promise<AwsResponse> {
     const ok = (payload: unknown) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
     if (path === '/_local/health') return ok({ ok: true });
     const describe = this.localApis.get(path);
     if (describe && method === 'GET') return ok(describe());
     for (const action of this.localActions) {
       const match = action.method === method ? action.path.exec(path) : null;
-      if (match) return action.act(match, body);
+      if (match) return action.act(match, body, query);
     }
     if (path === '/_local/calls' && method === 'GET') return ok(this.calls);
     if (path === '/_local/denials' && method === 'GET') return ok(this.iam.denials);

@@ -49,6 +49,26 @@ export async function waitForEmails(address: string, count = 1, timeoutMs = 10_0
   }
 }
 
+/** Opens the link in the SNS subscription confirmation email to `address`, as its recipient would. */
+export async function confirmSubscription(address: string, topicArn?: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const links = (await emailsTo(address))
+      .filter((email) => email.subject === 'AWS Notification - Subscription Confirmation')
+      .map((email) => /(http:\/\/\S+\/_local\/sns\/confirm\?\S+)/.exec(email.body.text ?? '')?.[1] ?? '')
+      .filter((link) => link && (!topicArn || new URL(link).searchParams.get('TopicArn') === topicArn));
+    if (links.length) {
+      for (const link of links) {
+        const response = await fetch(link);
+        if (!response.ok) throw new Error(`confirming ${address}: ${response.status} ${await response.text()}`);
+      }
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`no SNS subscription confirmation email reached ${address}`);
+    await sleep(50);
+  }
+}
+
 /** The next `count` calls matching the fault fail with its error (see Endpoint). */
 export async function injectFault(fault: Partial<Fault> & { service: string }): Promise<void> {
   await local().injectFault(fault);

@@ -2,6 +2,17 @@
 
 const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
 
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** The text of an XML element's content, its entities (named and numeric) decoded. */
+export function xmlText(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (entity, name: string) => {
+    if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+    if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+    return ENTITIES[name] ?? entity;
+  });
+}
+
 /** A value as XML: objects become elements, lists `<member>` elements, anything else text. */
 export function toXml(value: unknown): string {
   if (value === undefined || value === null) return '';

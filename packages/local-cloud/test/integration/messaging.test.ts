@@ -1,9 +1,16 @@
 // SNS and SQS through the endpoint (fauxqs behind it), with the deliveries the local cloud adds.
 
-import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, ListSubscriptionsByTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { describe, expect, it } from '@jest/globals';
-import { clearDenials, denials, local, testCloud, waitForEmails } from '../../src/testing';
+import { clearDenials, confirmSubscription, denials, local, testCloud, waitForEmails } from '../../src/testing';
 
 const config = () => ({ endpoint: testCloud().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'messagingtest', secretAccessKey: 'x' } });
 
@@ -12,7 +19,7 @@ async function invocations(name: string): Promise<number> {
 }
 
 describe('SNS and SQS on the local cloud', () => {
-  it('delivers a publish to SQS, email and email-json subscribers, and to a Lambda subscriber only with its permission', async () => {
+  it('delivers a publish to SQS and Lambda subscribers at once, to email subscribers once they confirm, and to a Lambda only with its permission', async () => {
     const sns = new SNSClient(config());
     const sqs = new SQSClient(config());
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `fanout-${Date.now()}` }));
@@ -37,18 +44,37 @@ describe('SNS and SQS on the local cloud', () => {
     };
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify(policy) } }));
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }));
-    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: email }));
-    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email-json', Endpoint: jsonEmail }));
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'lambda', Endpoint: `arn:aws:lambda:us-east-1:000000000000:function:${fn}` }));
+    // An email subscriber confirms first, as in AWS: the answer, and the topic's list, say it is pending.
+    const { SubscriptionArn: pending } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: email }));
+    expect(pending).toBe('pending confirmation');
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email-json', Endpoint: jsonEmail }));
+    const listed = async () => (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions ?? [];
+    expect(Object.fromEntries((await listed()).map((s) => [s.Protocol, s.SubscriptionArn === 'PendingConfirmation']))).toEqual({
+      sqs: false,
+      lambda: false,
+      email: true,
+      'email-json': true,
+    });
+    await sns.send(new PublishCommand({ TopicArn, Message: 'before confirming' }));
+    await confirmSubscription(email);
+    const [confirmation] = await waitForEmails(jsonEmail);
+    expect(JSON.parse(confirmation?.body.text ?? '{}')).toMatchObject({ Type: 'SubscriptionConfirmation', TopicArn, SubscribeURL: expect.any(String) });
+    expect((await fetch(JSON.parse(confirmation?.body.text ?? '{}').SubscribeURL)).status).toBe(200);
+    expect((await listed()).every((s) => s.SubscriptionArn?.startsWith(`${TopicArn}:`))).toBe(true);
+    // What was published before the confirmation went to the queue only.
+    const { Messages: early = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 }));
+    expect(JSON.parse(early[0]?.Body ?? '{}')).toMatchObject({ Message: 'before confirming' });
+    await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: early[0]?.ReceiptHandle }));
 
     const { MessageId } = await sns.send(new PublishCommand({ TopicArn, Subject: 'Hello subscribers', Message: 'fan me out' }));
 
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 }));
     expect(JSON.parse(Messages[0]?.Body ?? '{}')).toMatchObject({ Type: 'Notification', MessageId, TopicArn, Message: 'fan me out' });
-    const [plain] = await waitForEmails(email);
+    const plain = (await waitForEmails(email, 2)).find((sent) => sent.subject === 'Hello subscribers');
     expect(plain).toMatchObject({ subject: 'Hello subscribers', from: expect.stringContaining('no-reply@sns.amazonaws.com') });
     expect(plain?.body.text).toMatch(/^fan me out\n\n--\nIf you wish to stop receiving notifications/);
-    const [json] = await waitForEmails(jsonEmail);
+    const [, json] = await waitForEmails(jsonEmail, 2);
     expect(JSON.parse(json?.body.text ?? '{}')).toMatchObject({ Type: 'Notification', MessageId, TopicArn, Subject: 'Hello subscribers' });
     // The function has no AWS::Lambda::Permission for SNS: as in AWS, it is not invoked, and the refusal is listed.
     const deadline = Date.now() + 5_000;
@@ -67,7 +93,7 @@ describe('SNS and SQS on the local cloud', () => {
     expect((await fetch(unsubscribe)).status).toBe(200);
     await sns.send(new PublishCommand({ TopicArn, Message: 'second' }));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await waitForEmails(email, 2, 500)).toHaveLength(1);
+    expect((await waitForEmails(email, 3, 500)).map((sent) => sent.subject)).toEqual(['AWS Notification - Subscription Confirmation', 'Hello subscribers']);
     // Refused on purpose, for both messages; the run fails on any refusal left.
     await clearDenials({ caller: 'sns.amazonaws.com', action: 'lambda:InvokeFunction' });
     sns.destroy();

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { FailedInvocationRecord } from '@zero-idle/local-cloud';
 import { failureReports, fireSchedule, TEST_PORT_BASE } from '@zero-idle/local-cloud/testing';
-import { alertsFor, api, givenNoStoredWeeks, RULE, row, sample, store, waitFor } from '../support/prices';
+import { alertsFor, api, givenConfirmedSubscriber, givenNoStoredWeeks, RULE, row, sample, store, waitFor } from '../support/prices';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
 const gasCli = (...args: string[]) =>
@@ -30,6 +30,8 @@ async function weeklyFetch(newest: string): Promise<void> {
     (week) => week?.week === newest,
   );
 }
+
+beforeAll(givenConfirmedSubscriber);
 
 beforeEach(async () => {
   await givenNoStoredWeeks();

@@ -2,7 +2,7 @@
 // failures of the API store nothing, a redelivered record publishes nothing new, a failed publish retries.
 import { beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { injectFault, lambdaContext, useFunctionEnvironment } from '@zero-idle/local-cloud/testing';
-import { alertsFor, api, givenNoStoredWeeks, row, sample, store, waitFor } from '../support/prices';
+import { alertsFor, api, givenConfirmedSubscriber, givenNoStoredWeeks, row, sample, store, waitFor } from '../support/prices';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 let fetchPrices: Handler;
@@ -10,6 +10,8 @@ let publishDrops: Handler;
 const context = lambdaContext('gas-price-notifier-dev-fetchPrices');
 const scheduledEvent = { version: '0', 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
 const logs: string[] = [];
+
+beforeAll(givenConfirmedSubscriber);
 
 beforeAll(async () => {
   await useFunctionEnvironment('gas-price-notifier-dev-fetchPrices');

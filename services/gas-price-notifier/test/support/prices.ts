@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@zero-idle/core';
-import { inbox, standIn } from '@zero-idle/local-cloud/testing';
+import { confirmSubscription, inbox, standIn } from '@zero-idle/local-cloud/testing';
 import { priceStore } from '../../src/store';
 
 export const TABLE = 'gas-price-notifier-dev-prices';
@@ -30,6 +30,11 @@ export async function givenNoStoredWeeks(): Promise<void> {
       await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: Items.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } })) } }));
     }
   }
+}
+
+/** The subscriber has opened the link in SNS's confirmation email, as one must before any alert arrives. */
+export async function givenConfirmedSubscriber(): Promise<void> {
+  await confirmSubscription(SUBSCRIBER);
 }
 
 /** Alert emails so far whose subject names the week. */

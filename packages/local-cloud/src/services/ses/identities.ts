@@ -1,8 +1,8 @@
-import { localAuthorization } from '../../awsCall';
 import type { CloudContext } from '../../context';
 import type { AwsRequest } from '../../endpoint';
 import { AwsRefusal, type AwsResponse, queryParameters } from '../../operations';
 import { queryResponse, toXml } from '../../xml';
+import { mailFromAws } from './awsMail';
 
 const V1 = 'http://ses.amazonaws.com/doc/2010-12-01/';
 /** A new account's sandbox quota: 200 emails a day, one a second. */
@@ -63,21 +63,14 @@ export class SesAccount {
   /** What SES sends a new email identity: a link that verifies it. */
   private async mailVerificationLink(address: string): Promise<void> {
     const link = `${this.context.endpoint.url}/_local/ses/verify/${encodeURIComponent(address)}`;
-    const response = await fetch(`${this.context.urls.inbox}/v2/email/outbound-emails`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: localAuthorization('ses', 'ses') },
-      body: JSON.stringify({
-        FromEmailAddress: 'Amazon Web Services <no-reply-aws@amazon.com>',
-        Destination: { ToAddresses: [address] },
-        Content: {
-          Simple: {
-            Subject: { Data: `Amazon Web Services – Email Address Verification Request in region ${this.context.region}` },
-            Body: { Text: { Data: `To verify your email address ${address} with Amazon SES, please click the following link:\n${link}\n` } },
-          },
-        },
-      }),
+    await mailFromAws(this.context, {
+      from: 'Amazon Web Services <no-reply-aws@amazon.com>',
+      to: address,
+      subject: `Amazon Web Services – Email Address Verification Request in region ${this.context.region}`,
+      text: `To verify your email address ${address} with Amazon SES, please click the following link:\n${link}\n`,
+    }).catch((error: Error) => {
+      throw new AwsRefusal(500, 'InternalFailure', `The verification email to ${address} could not be sent: ${error.message}`);
     });
-    if (!response.ok) throw new AwsRefusal(500, 'InternalFailure', `The verification email to ${address} could not be sent: ${response.status}`);
   }
 
   /** The SES v1 (query) operations on identities and the quota; undefined for one this class does not answer. */
