@@ -1,11 +1,15 @@
 #!/usr/bin/env -S npx tsx
 import './quietWarnings';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { localAuthorization } from './awsCall';
 import { CFN_LINT_MISSING, checksReport, checkTemplates } from './checks/index';
 import { localCloudClient, localUserTokens } from './client';
+import { coverageTable, withCoverageTable } from './coverage';
 import { portsFrom, readState, startLocalCloud } from './index';
+import { localModules } from './registry';
 import { loadTemplates } from './services/cloudformation/template';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -15,7 +19,8 @@ const usage = `Usage: local-cloud <command> [options]
   publish <topic> <json> [--port-base 4566]               publish an MQTT message to the IoT rules
   calls [--port-base 4566]                                AWS API calls so far, per function and action
   fire <rule> [--port-base 4566]                          fire a scheduled rule now
-  user <service> <username> [--group g,...] [--password p] a Cognito user of the service's pool, in groups, and its tokens`;
+  user <service> <username> [--group g,...] [--password p] a Cognito user of the service's pool, in groups, and its tokens
+  coverage [--write]                                      what the local cloud emulates, by AWS service (--write: into the README)`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -26,6 +31,7 @@ const { positionals, values } = parseArgs({
     group: { type: 'string', default: '' },
     password: { type: 'string', default: 'Local-passw0rd' },
     email: { type: 'string' },
+    write: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -121,6 +127,12 @@ async function main(): Promise<void> {
     case 'calls': {
       const { urls } = readState(root, portsFrom(portBase).endpoint);
       return console.log(JSON.stringify(await localCloudClient(urls.endpoint ?? '').calls(), null, 2));
+    }
+    case 'coverage': {
+      if (!values.write) return console.log(coverageTable(localModules()));
+      const readme = join(root, 'README.md');
+      writeFileSync(readme, withCoverageTable(readFileSync(readme, 'utf8'), localModules()));
+      return console.log(`Wrote the coverage table into ${readme}`);
     }
     default:
       throw new Error(`Unknown command ${command}\n${usage}`);

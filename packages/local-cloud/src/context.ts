@@ -50,9 +50,25 @@ export interface CloudContext {
  */
 export type Creator = (resource: TemplateResource, context: CloudContext) => Promise<unknown>;
 
+/** What a module emulates of an AWS service: the README's coverage table is made of these (see coverage.ts). */
+export interface ModuleCoverage {
+  /** The AWS service as AWS names it; modules of one service share a row. */
+  service: string;
+  /** What answers for it: an emulator, or the local cloud itself. */
+  by: string;
+  /** The API operations it answers through the endpoint; the endpoint refuses any other at once as unknown. */
+  operations?: readonly string[];
+  /** What it delivers to functions or other services. */
+  eventSources?: readonly string[];
+  /** What a client of the service could expect and does not get locally. */
+  notEmulated?: readonly string[];
+}
+
 /** A part of the local cloud, by AWS service: its emulator, the resource types it creates, the API it answers. */
 export interface LocalModule {
   name: string;
+  /** What it emulates, for the coverage table; an emulator process serving other modules has none. */
+  coverage?: ModuleCoverage;
   /** The modules that must have started first (an emulator, the service it delivers to). */
   needs?: string[];
   /** An emulator needs nothing and starts side by side with the others (DynamoDB Local's Java takes longest). */

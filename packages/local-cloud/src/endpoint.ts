@@ -13,6 +13,8 @@ export interface AwsRequest extends SignedRequest {
 }
 
 export interface ServiceRoute {
+  /** The operations the route answers (its module's coverage); any other is refused before it reaches a handler. */
+  operations: readonly string[];
   /** How the service's clients read errors. */
   protocol(request: SignedRequest): ErrorProtocol;
   /** The one operation a request asks for, strictly parsed, with the permissions it needs; throws AwsRefusal otherwise. */
@@ -122,6 +124,7 @@ export class Endpoint {
       if (error instanceof AwsRefusal) return send(res, awsError(error.status, error.code, error.message, protocol));
       throw error;
     }
+    if (!route.operations.includes(operation.name)) return send(res, unknownOperation(service, operation.name, protocol));
     const request: AwsRequest = {
       ...signed,
       action: operation.name,
@@ -236,6 +239,16 @@ function send(res: ServerResponse, response: AwsResponse): void {
 
 /** How long an emulator may take to answer one request: beyond SQS's longest poll (20 s), short of never. */
 const EMULATOR_TIMEOUT_MS = 60_000;
+
+/**
+ * An operation of a real service that the local cloud does not emulate, refused as AWS refuses an
+ * operation it does not know, in the service's protocol (S3 says NotImplemented).
+ */
+function unknownOperation(service: string, operation: string, protocol: ErrorProtocol): AwsResponse {
+  const message = `The local cloud does not emulate ${service} ${operation} (see "What the local cloud covers" in the README)`;
+  if (protocol === 's3') return awsError(501, 'NotImplemented', message, protocol);
+  return awsError(400, protocol === 'query' ? 'InvalidAction' : 'UnknownOperationException', message, protocol);
+}
 
 /**
  * Forwards a request to an emulator that speaks the AWS protocol itself. The credential is replaced

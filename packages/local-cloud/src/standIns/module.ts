@@ -29,6 +29,11 @@ export function standInsModule(): LocalModule {
   let server: Server | undefined;
   return {
     name: 'stand-ins',
+    coverage: {
+      service: 'Outside HTTP APIs',
+      by: 'the local cloud (stand-ins)',
+      eventSources: ["services/<name>/local/stand-ins.json: a Socrata stand-in serves data.ny.gov's datasets; tests steer it (rows, faults, delays)"],
+    },
     async start(context) {
       for (const template of context.templates) {
         const file = join(template.dir, 'local', 'stand-ins.json');

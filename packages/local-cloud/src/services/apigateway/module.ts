@@ -25,6 +25,12 @@ export function httpApiModule(): LocalModule {
   let nextPort = 0;
   return {
     name: 'http-api',
+    coverage: {
+      service: 'Amazon API Gateway (HTTP APIs)',
+      by: 'the local cloud (a port per API)',
+      eventSources: ['routes to Lambda proxy integrations (payload format 2.0, path parameters, greedy paths, $default)'],
+      notEmulated: ['authorizers (a route with one is refused)', 'REST and WebSocket APIs, custom domains, throttling, CORS configuration'],
+    },
     needs: ['lambda'],
     async start(context) {
       nextPort = context.ports.httpApis;
@@ -91,6 +97,9 @@ function routesOf(context: CloudContext, template: CloudContext['templates'][num
       const integrationId = [...integrations.keys()].find((id) => target.includes(`"${id}"`));
       const integration = integrationId ? integrations.get(integrationId) : undefined;
       if (!integration) throw new Error(`${template.service}: route ${routeKey} has no integration the local cloud understands`);
+      // An authorizer the local cloud ignored would leave the route open: refused instead.
+      const authorization = String(route.Properties.AuthorizationType ?? 'NONE');
+      if (authorization !== 'NONE') throw new Error(`${template.service}: route ${routeKey}: the local cloud does not run ${authorization} authorizers`);
       const [method = 'ANY', path = '/'] = routeKey === '$default' ? ['ANY', undefined] : routeKey.split(' ');
       const params: string[] = [];
       const pattern =

@@ -41,6 +41,15 @@ export function appSyncModule(): LocalModule {
   const apis: Array<{ service: string; name: string; url: string; apiKeys: string[] }> = [];
   return {
     name: 'appsync',
+    coverage: {
+      service: 'AWS AppSync',
+      by: 'the local cloud (graphql-js, a port per API)',
+      eventSources: ['queries and mutations to direct Lambda resolvers, with Cognito user pool and API key auth and @aws_cognito_user_pools groups'],
+      notEmulated: [
+        'VTL and JavaScript resolvers, pipelines, data sources other than Lambda (refused in a template)',
+        'subscriptions, IAM and OIDC auth, caching',
+      ],
+    },
     needs: ['lambda', 'cognito'],
     creates: {
       'AWS::AppSync::GraphQLApi': async (api, context) => {

@@ -3,6 +3,8 @@ import { AwsRefusal, queryParameters } from '../../operations';
 import { queryResponse } from '../../xml';
 import { ACCOUNT_ID } from './intrinsics';
 
+const CLOUDFORMATION_OPERATIONS = ['ListStacks', 'DescribeStacks', 'ListStackResources'];
+
 const NAMESPACE = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
 /** The stacks the local cloud runs, one per service, as CloudFormation describes them (outputs resolved). */
@@ -39,8 +41,18 @@ export function cloudFormationModule(): LocalModule {
   const startedAt = new Date();
   return {
     name: 'cloudformation',
+    coverage: {
+      service: 'AWS CloudFormation',
+      by: 'the local cloud',
+      operations: CLOUDFORMATION_OPERATIONS,
+      notEmulated: [
+        'creating, updating or deleting stacks through the API (the local cloud makes one stack per service at start)',
+        'change sets, drift, stack events',
+      ],
+    },
     async start(context) {
       context.endpoint.route('cloudformation', {
+        operations: CLOUDFORMATION_OPERATIONS,
         protocol: () => 'query',
         operation: (request) => {
           const parameters = queryParameters(request);

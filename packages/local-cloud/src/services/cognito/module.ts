@@ -1,10 +1,50 @@
 import { join } from 'node:path';
 import { cognitoCall } from '../../client';
-import { type LocalModule, resourcesAcross } from '../../context';
+import { type LocalModule, type ModuleCoverage, resourcesAcross } from '../../context';
 import { startCognitoLocal } from '../../emulators/cognitoLocal';
 import { type AwsResponse, proxyTo } from '../../endpoint';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { cognitoOperation } from './operations';
+
+/** The user pool operations cognito-local answers that the local cloud proves (a user's own ones unsigned, as in AWS). */
+const COVERAGE = {
+  service: 'Amazon Cognito user pools',
+  by: 'cognito-local',
+  operations: [
+    'SignUp',
+    'ConfirmSignUp',
+    'InitiateAuth',
+    'RespondToAuthChallenge',
+    'ForgotPassword',
+    'ConfirmForgotPassword',
+    'GetUser',
+    'ChangePassword',
+    'UpdateUserAttributes',
+    'DeleteUser',
+    'RevokeToken',
+    'AdminCreateUser',
+    'AdminGetUser',
+    'AdminSetUserPassword',
+    'AdminInitiateAuth',
+    'AdminConfirmSignUp',
+    'AdminUpdateUserAttributes',
+    'AdminDisableUser',
+    'AdminEnableUser',
+    'AdminDeleteUser',
+    'AdminAddUserToGroup',
+    'AdminRemoveUserFromGroup',
+    'AdminListGroupsForUser',
+    'ListUsers',
+    'ListUsersInGroup',
+    'ListGroups',
+    'GetGroup',
+    'ListUserPools',
+    'DescribeUserPool',
+    'ListUserPoolClients',
+    'DescribeUserPoolClient',
+  ],
+  notEmulated: ['pools, clients and groups made at run time (the templates make them)', 'hosted UI and OAuth endpoints, MFA, Lambda triggers, identity pools'],
+} satisfies ModuleCoverage;
 
 /**
  * Cognito user pools from the templates, served by cognito-local (in its own guarded process, state
@@ -19,6 +59,7 @@ export function cognitoModule(): LocalModule {
   const poolOf = (id: string) => pools.find((pool) => pool.pool === id);
   return {
     name: 'cognito',
+    coverage: COVERAGE,
     emulator: true,
     async start(context) {
       if (!resourcesAcross(context, 'AWS::Cognito::UserPool').length) return;
@@ -33,6 +74,7 @@ export function cognitoModule(): LocalModule {
       context.urls.cognito = url;
       const forward = proxyTo(url);
       context.endpoint.route('cognito-idp', {
+        operations: COVERAGE.operations,
         protocol: () => 'json',
         operation: (request) => cognitoOperation(request, context.region, context.catalog),
         accessDenied: { status: 400, code: 'AccessDeniedException' },

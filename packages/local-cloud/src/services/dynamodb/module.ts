@@ -1,14 +1,59 @@
 import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { LocalModule } from '../../context';
+import type { LocalModule, ModuleCoverage } from '../../context';
 import { DYNAMODB_LOCAL_REGION, fromDynamoDbLocal, rewriteDynamoDbArns } from '../../emulators/dynamodbLocal';
 import { proxyTo } from '../../endpoint';
 import { dynamoDbOperation } from './operations';
+
+/** DynamoDB and DynamoDB Streams both sign as dynamodb, so one route answers both; DynamoDB Local does the work. */
+const COVERAGE = {
+  service: 'Amazon DynamoDB',
+  by: 'DynamoDB Local',
+  operations: [
+    'CreateTable',
+    'DescribeTable',
+    'ListTables',
+    'UpdateTable',
+    'DeleteTable',
+    'DescribeTimeToLive',
+    'UpdateTimeToLive',
+    'TagResource',
+    'UntagResource',
+    'ListTagsOfResource',
+    'PutItem',
+    'GetItem',
+    'UpdateItem',
+    'DeleteItem',
+    'Query',
+    'Scan',
+    'BatchGetItem',
+    'BatchWriteItem',
+    'TransactGetItems',
+    'TransactWriteItems',
+    'ExecuteStatement',
+    'BatchExecuteStatement',
+    'ExecuteTransaction',
+    'ListStreams',
+    'DescribeStream',
+    'GetShardIterator',
+    'GetRecords',
+  ],
+  notEmulated: [
+    'deletion of expired items (TTL settings are kept)',
+    'backups and point-in-time recovery',
+    'global tables',
+    'import from and export to S3',
+    'Kinesis streaming destinations',
+    'resource-based policies',
+    'throttling (inject ProvisionedThroughputExceededException as a fault)',
+  ],
+} satisfies ModuleCoverage;
 
 /** DynamoDB (and DynamoDB Streams) on the endpoint, DynamoDB Local behind it, with every table (GSIs, LSIs, streams) the templates declare. */
 export function dynamoDbModule(): LocalModule {
   let client: DynamoDBClient | undefined;
   return {
     name: 'dynamodb',
+    coverage: COVERAGE,
     needs: ['dynamodb-local'],
     async start(context) {
       const url = context.urls.dynamodb;
@@ -16,6 +61,7 @@ export function dynamoDbModule(): LocalModule {
       if (!url) return;
       const forward = proxyTo(url);
       context.endpoint.route('dynamodb', {
+        operations: COVERAGE.operations,
         protocol: () => 'json',
         operation: (request) => dynamoDbOperation(request, context.region, context.catalog),
         accessDenied: { status: 400, code: 'AccessDeniedException' },

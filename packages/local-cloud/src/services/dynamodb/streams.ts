@@ -3,7 +3,7 @@ import { callJsonApi } from '../../awsCall';
 import { type CloudContext, functionFromTarget, type LocalModule } from '../../context';
 import { DYNAMODB_LOCAL_REGION, rewriteDynamoDbArns } from '../../emulators/dynamodbLocal';
 import { failedBatchRecord, mayReportTo, onFailureDestination, sendToOnFailureDestination } from '../lambda/destinations';
-import { passesFilters } from '../lambda/filterPattern';
+import { filterPatterns, passesFilters } from '../lambda/filterPattern';
 import type { LocalFunction } from '../lambda/runtime';
 
 interface StreamMapping {
@@ -43,6 +43,14 @@ export function dynamoDbStreamsModule(): LocalModule {
   const loops: Promise<void>[] = [];
   return {
     name: 'dynamodb-streams',
+    coverage: {
+      service: 'Amazon DynamoDB',
+      by: 'the local cloud',
+      eventSources: [
+        'stream -> Lambda event source mapping (BatchSize, StartingPosition, FilterCriteria, ReportBatchItemFailures, MaximumRetryAttempts, OnFailure to SQS)',
+      ],
+      notEmulated: ['BisectBatchOnFunctionError, MaximumRecordAgeInSeconds, ParallelizationFactor, tumbling windows'],
+    },
     needs: ['dynamodb', 'lambda'],
     creates: {
       'AWS::Lambda::EventSourceMapping': async ({ template, resolver, logicalId, properties: p }, context) => {
@@ -54,9 +62,7 @@ export function dynamoDbStreamsModule(): LocalModule {
           streamArn: source,
           batchSize: Number(p.BatchSize ?? 100),
           startingPosition: p.StartingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
-          filters: ((p.FilterCriteria as { Filters?: Array<{ Pattern: string }> } | undefined)?.Filters ?? []).map(
-            (filter) => JSON.parse(filter.Pattern) as unknown,
-          ),
+          filters: filterPatterns(p.FilterCriteria),
           reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
           maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? -1),
           onFailure: onFailureDestination(resolver, p),

@@ -23,6 +23,12 @@ export function schedulesModule(): LocalModule {
   const rules = new Map<string, ScheduledRule>();
   return {
     name: 'schedules',
+    coverage: {
+      service: 'Amazon EventBridge',
+      by: 'the local cloud',
+      eventSources: ['scheduled rules (cron and rate, UTC) to Lambda targets, with Input; fired on time or at once (POST /_local/schedules/<rule>/fire)'],
+      notEmulated: ['event patterns and buses, PutEvents (a rule with a pattern is refused)', 'EventBridge Scheduler'],
+    },
     needs: ['lambda'],
     async start(context) {
       context.endpoint.localApi('schedules', () =>

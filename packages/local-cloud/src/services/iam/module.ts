@@ -11,6 +11,16 @@ const list = (value: unknown): unknown[] => (value === undefined ? [] : Array.is
 export function iamModule(): LocalModule {
   return {
     name: 'iam',
+    coverage: {
+      service: 'AWS IAM',
+      by: "the local cloud (AWS's policy logic and IAM catalog)",
+      eventSources: ['every endpoint call authorized: identity and resource policies, conditions, explicit Deny'],
+      notEmulated: [
+        'the IAM API (roles come from the templates)',
+        'managed policies (refused in a template), permission boundaries, SCPs, session policies',
+        'signature verification (any SigV4 signature is accepted)',
+      ],
+    },
     creates: {
       'AWS::IAM::Role': async ({ resolver, logicalId, properties }, context) => {
         const p = resolver.resolve(properties) as Record<string, unknown>;

@@ -35,9 +35,17 @@ export function iotModule(): LocalModule {
   const rules: TopicRule[] = [];
   return {
     name: 'iot',
+    coverage: {
+      service: 'AWS IoT Core',
+      by: 'the local cloud',
+      operations: ['Publish'],
+      eventSources: ['topic rules (SQL SELECT * FROM with + and # wildcards) with Lambda actions'],
+      notEmulated: ['MQTT connections, device shadows, rule actions other than Lambda, WHERE clauses'],
+    },
     needs: ['lambda'],
     async start(context) {
       context.endpoint.route('iotdata', {
+        operations: ['Publish'],
         protocol: () => 'json',
         operation: (request) => {
           if (!request.path.startsWith('/topics/') || request.method !== 'POST')

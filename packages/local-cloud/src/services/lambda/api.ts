@@ -27,6 +27,9 @@ const ROUTES: Array<{ method: string; path: RegExp; name: string; action: string
   { method: 'GET', path: /^\/2015-03-31\/functions\/([^/]+)\/policy\/?$/, name: 'GetPolicy', action: 'lambda:GetPolicy', onFunction: true },
 ];
 
+/** The Lambda API operations the local cloud answers. */
+export const LAMBDA_OPERATIONS = ROUTES.map((route) => route.name);
+
 /** The one Lambda API operation a request asks for, authorized on the function it names (qualified when it says so). */
 export function lambdaOperation(request: SignedRequest, region: string): Operation {
   const route = ROUTES.find((candidate) => candidate.method === request.method && candidate.path.test(request.path));

@@ -70,3 +70,8 @@ function numericMatches(rules: Array<string | number>, value: number): boolean {
 export function passesFilters(filters: readonly unknown[], record: unknown): boolean {
   return filters.length === 0 || filters.some((pattern) => matchesPattern(pattern, record));
 }
+
+/** The patterns of an event source mapping's FilterCriteria (each filter's Pattern is a JSON string). */
+export function filterPatterns(criteria: unknown): unknown[] {
+  return ((criteria as { Filters?: Array<{ Pattern: string }> } | undefined)?.Filters ?? []).map((filter) => JSON.parse(filter.Pattern) as unknown);
+}

@@ -6,7 +6,7 @@ import { type CloudContext, type FunctionRegistry, functionFromTarget, type Loca
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { parsePolicy } from '../iam/policy';
 import { permissionStatement } from '../iam/templatePolicies';
-import { handleLambdaApi, lambdaOperation } from './api';
+import { handleLambdaApi, LAMBDA_OPERATIONS, lambdaOperation } from './api';
 import { unpackArtifact } from './code';
 import { failedInvocationRecord, mayReportTo, onFailureDestination, sendToOnFailureDestination } from './destinations';
 import { type InvokeResult, LocalFunction } from './runtime';
@@ -35,6 +35,17 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
   let functions: FunctionRegistry | undefined;
   return {
     name: 'lambda',
+    coverage: {
+      service: 'AWS Lambda',
+      by: 'the local cloud (Node.js workers)',
+      operations: LAMBDA_OPERATIONS,
+      eventSources: ['asynchronous invocations with retries, EventInvokeConfig and OnFailure destinations (SQS)'],
+      notEmulated: [
+        'creating or updating functions through the API (the templates make them)',
+        'versions and aliases, layers, container images, runtimes other than Node.js',
+        'reserved and provisioned concurrency',
+      ],
+    },
     needs: ['iam'],
     async start(context) {
       functions = context.functions;
@@ -49,6 +60,7 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
         })),
       );
       context.endpoint.route('lambda', {
+        operations: LAMBDA_OPERATIONS,
         protocol: () => 'json',
         operation: (request) => lambdaOperation(request, context.region),
         accessDenied: { status: 403, code: 'AccessDeniedException' },

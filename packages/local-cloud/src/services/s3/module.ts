@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { localAuthorization } from '../../awsCall';
-import type { CloudContext, LocalModule } from '../../context';
+import type { CloudContext, LocalModule, ModuleCoverage } from '../../context';
 import { type AwsRequest, type AwsResponse, proxyTo } from '../../endpoint';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { parsePolicy } from '../iam/policy';
@@ -19,6 +19,36 @@ interface Notification {
 /** What the local cloud does when an object lands in a bucket (SES receiving calls it too). */
 export type ObjectCreated = (bucket: string, key: string, size: number, eTag: string, how: 'Put' | 'CompleteMultipartUpload' | 'Copy') => void;
 
+const COVERAGE = {
+  service: 'Amazon S3',
+  by: 'fauxqs and the local cloud',
+  operations: [
+    'ListBuckets',
+    'CreateBucket',
+    'HeadBucket',
+    'DeleteBucket',
+    'ListObjects',
+    'ListObjectsV2',
+    'PutObject',
+    'CopyObject',
+    'GetObject',
+    'HeadObject',
+    'DeleteObject',
+    'DeleteObjects',
+    'CreateMultipartUpload',
+    'UploadPart',
+    'CompleteMultipartUpload',
+    'AbortMultipartUpload',
+  ],
+  eventSources: ['ObjectCreated notifications to Lambda (prefix and suffix filters), also for mail SES receiving stores'],
+  notEmulated: [
+    'virtual-hosted-style addresses (clients use path style: forcePathStyle, or addressing_style = path)',
+    "bucket settings at run time: policies, ACLs, tags, versioning, CORS, encryption, lifecycle (the templates' bucket policies are enforced)",
+    'ObjectRemoved notifications and notifications to SQS, SNS or EventBridge (refused in a template)',
+    'ListParts, ListMultipartUploads, UploadPartCopy, GetObjectAttributes, browser POST uploads',
+  ],
+} satisfies ModuleCoverage;
+
 /**
  * S3 through fauxqs (path-style, on the endpoint), with the buckets of the templates and the
  * ObjectCreated notifications fauxqs lacks: a Lambda configuration of a bucket gets S3's event record,
@@ -31,6 +61,7 @@ export function s3Module(): LocalModule {
   let fauxqs = '';
   return {
     name: 's3',
+    coverage: COVERAGE,
     needs: ['fauxqs', 'lambda'],
     async start(context) {
       fauxqs = `http://127.0.0.1:${context.ports.fauxqs}`;
@@ -47,6 +78,7 @@ export function s3Module(): LocalModule {
       // SES receiving stores mail without the endpoint: its objects notify the same way.
       context.objectCreated = notify;
       context.endpoint.route('s3', {
+        operations: COVERAGE.operations,
         protocol: () => 's3',
         operation: (request) => s3Operation(request),
         accessDenied: { status: 403, code: 'AccessDenied' },
@@ -68,12 +100,20 @@ export function s3Module(): LocalModule {
         // The framework's deployment bucket: artifacts are read from .serverless/ here.
         if (bucket.logicalId === 'ServerlessDeploymentBucket') return;
         const name = bucket.resolver.ref(bucket.logicalId);
+        const notification = (bucket.properties.NotificationConfiguration ?? {}) as Record<string, unknown>;
         const configurations =
-          ((bucket.properties.NotificationConfiguration as { LambdaConfigurations?: unknown[] } | undefined)?.LambdaConfigurations as Array<{
+          (notification.LambdaConfigurations as Array<{
             Event: string;
             Function: unknown;
             Filter?: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } };
           }>) ?? [];
+        // Deliveries the local cloud does not make are refused here rather than never made.
+        const unsupported = [
+          ...Object.keys(notification).filter((kind) => kind !== 'LambdaConfigurations'),
+          ...configurations.map((configuration) => configuration.Event).filter((event) => !event.startsWith('s3:ObjectCreated:')),
+        ];
+        if (unsupported.length)
+          throw new Error(`the local cloud delivers only ObjectCreated notifications to Lambda; this bucket also asks for ${unsupported.join(', ')}`);
         const targets = configurations.map((configuration) => {
           const arn = bucket.resolver.resolveString(configuration.Function);
           const fn = context.functions.find(arn);

@@ -1,23 +1,43 @@
 import { AwsRefusal, type Operation, type Permission, type SignedRequest } from '../../operations';
 
-/** Bucket subresources (?policy, ?tagging...) with the IAM actions of reading, writing and deleting them. */
-const BUCKET_SUBRESOURCES: Record<string, { GET?: string; PUT?: string; DELETE?: string }> = {
-  policy: { GET: 'GetBucketPolicy', PUT: 'PutBucketPolicy', DELETE: 'DeleteBucketPolicy' },
-  acl: { GET: 'GetBucketAcl', PUT: 'PutBucketAcl' },
-  tagging: { GET: 'GetBucketTagging', PUT: 'PutBucketTagging', DELETE: 'PutBucketTagging' },
-  versioning: { GET: 'GetBucketVersioning', PUT: 'PutBucketVersioning' },
-  notification: { GET: 'GetBucketNotification', PUT: 'PutBucketNotification' },
-  cors: { GET: 'GetBucketCORS', PUT: 'PutBucketCORS', DELETE: 'PutBucketCORS' },
-  lifecycle: { GET: 'GetLifecycleConfiguration', PUT: 'PutLifecycleConfiguration', DELETE: 'PutLifecycleConfiguration' },
-  encryption: { GET: 'GetEncryptionConfiguration', PUT: 'PutEncryptionConfiguration', DELETE: 'PutEncryptionConfiguration' },
-  location: { GET: 'GetBucketLocation' },
-  uploads: { GET: 'ListBucketMultipartUploads' },
-  versions: { GET: 'ListBucketVersions' },
+/** An operation on a subresource: its API name and the IAM action AWS authorizes it as. */
+type Sub = [operation: string, action: string];
+
+/** Bucket subresources (?policy, ?tagging...): reading, writing and deleting them. */
+const BUCKET_SUBRESOURCES: Record<string, { GET?: Sub; PUT?: Sub; DELETE?: Sub }> = {
+  policy: { GET: ['GetBucketPolicy', 'GetBucketPolicy'], PUT: ['PutBucketPolicy', 'PutBucketPolicy'], DELETE: ['DeleteBucketPolicy', 'DeleteBucketPolicy'] },
+  acl: { GET: ['GetBucketAcl', 'GetBucketAcl'], PUT: ['PutBucketAcl', 'PutBucketAcl'] },
+  tagging: {
+    GET: ['GetBucketTagging', 'GetBucketTagging'],
+    PUT: ['PutBucketTagging', 'PutBucketTagging'],
+    DELETE: ['DeleteBucketTagging', 'PutBucketTagging'],
+  },
+  versioning: { GET: ['GetBucketVersioning', 'GetBucketVersioning'], PUT: ['PutBucketVersioning', 'PutBucketVersioning'] },
+  notification: { GET: ['GetBucketNotificationConfiguration', 'GetBucketNotification'], PUT: ['PutBucketNotificationConfiguration', 'PutBucketNotification'] },
+  cors: { GET: ['GetBucketCors', 'GetBucketCORS'], PUT: ['PutBucketCors', 'PutBucketCORS'], DELETE: ['DeleteBucketCors', 'PutBucketCORS'] },
+  lifecycle: {
+    GET: ['GetBucketLifecycleConfiguration', 'GetLifecycleConfiguration'],
+    PUT: ['PutBucketLifecycleConfiguration', 'PutLifecycleConfiguration'],
+    DELETE: ['DeleteBucketLifecycle', 'PutLifecycleConfiguration'],
+  },
+  encryption: {
+    GET: ['GetBucketEncryption', 'GetEncryptionConfiguration'],
+    PUT: ['PutBucketEncryption', 'PutEncryptionConfiguration'],
+    DELETE: ['DeleteBucketEncryption', 'PutEncryptionConfiguration'],
+  },
+  location: { GET: ['GetBucketLocation', 'GetBucketLocation'] },
+  uploads: { GET: ['ListMultipartUploads', 'ListBucketMultipartUploads'] },
+  versions: { GET: ['ListObjectVersions', 'ListBucketVersions'] },
 };
 
-const OBJECT_SUBRESOURCES: Record<string, { GET?: string; PUT?: string; DELETE?: string }> = {
-  tagging: { GET: 'GetObjectTagging', PUT: 'PutObjectTagging', DELETE: 'DeleteObjectTagging' },
-  acl: { GET: 'GetObjectAcl', PUT: 'PutObjectAcl' },
+const OBJECT_SUBRESOURCES: Record<string, { GET?: Sub; PUT?: Sub; DELETE?: Sub }> = {
+  tagging: {
+    GET: ['GetObjectTagging', 'GetObjectTagging'],
+    PUT: ['PutObjectTagging', 'PutObjectTagging'],
+    DELETE: ['DeleteObjectTagging', 'DeleteObjectTagging'],
+  },
+  acl: { GET: ['GetObjectAcl', 'GetObjectAcl'], PUT: ['PutObjectAcl', 'PutObjectAcl'] },
+  attributes: { GET: ['GetObjectAttributes', 'GetObjectAttributes'] },
 };
 
 /** Query parameters that only shape a request (a listing's prefix, a part number): they name no other operation. */
@@ -117,8 +137,8 @@ export function s3Operation(request: SignedRequest): Operation {
         keys.map((name) => on('DeleteObject', `${bucketArn}/${name}`)),
       );
     }
-    const action = sub ? BUCKET_SUBRESOURCES[sub]?.[method as 'GET' | 'PUT' | 'DELETE'] : undefined;
-    if (action) return op(action, [on(action, bucketArn)]);
+    const named = sub ? BUCKET_SUBRESOURCES[sub]?.[method as 'GET' | 'PUT' | 'DELETE'] : undefined;
+    if (named) return op(named[0], [on(named[1], bucketArn)]);
     throw new AwsRefusal(501, 'NotImplemented', `The local S3 does not support ${method} /${bucket}${sub ? `?${sub}` : ''}`);
   }
 
@@ -137,7 +157,7 @@ export function s3Operation(request: SignedRequest): Operation {
   const versioned = request.query.has('versionId') ? 'Version' : '';
   if ((method === 'GET' || method === 'HEAD') && !sub) return op(method === 'GET' ? 'GetObject' : 'HeadObject', [on(`GetObject${versioned}`, objectArn)]);
   if (method === 'DELETE' && !sub) return op('DeleteObject', [on(`DeleteObject${versioned}`, objectArn)]);
-  const action = sub ? OBJECT_SUBRESOURCES[sub]?.[method as 'GET' | 'PUT' | 'DELETE'] : undefined;
-  if (action) return op(action, [on(action, objectArn)]);
+  const named = sub ? OBJECT_SUBRESOURCES[sub]?.[method as 'GET' | 'PUT' | 'DELETE'] : undefined;
+  if (named) return op(named[0], [on(named[1], objectArn)]);
   throw new AwsRefusal(501, 'NotImplemented', `The local S3 does not support ${method} /${bucket}/${key}${sub ? `?${sub}` : ''}`);
 }

@@ -1,20 +1,57 @@
-import type { LocalModule } from '../../context';
+import type { LocalModule, ModuleCoverage } from '../../context';
 import { type SesLocal, startSesLocal } from '../../emulators/sesLocal';
 import { proxyTo } from '../../endpoint';
 import { SesAccount } from './identities';
 import { sesOperation } from './operations';
+
+/** Sending by aws-ses-v2-local (v1's SendEmail and SendRawEmail, v2's SendEmail, bulk and templates); identities and the quota here. */
+const COVERAGE = {
+  service: 'Amazon SES',
+  by: 'aws-ses-v2-local and the local cloud',
+  operations: [
+    'SendEmail',
+    'SendRawEmail',
+    'ListIdentities',
+    'ListVerifiedEmailAddresses',
+    'VerifyEmailIdentity',
+    'VerifyEmailAddress',
+    'VerifyDomainIdentity',
+    'DeleteIdentity',
+    'GetIdentityVerificationAttributes',
+    'GetSendQuota',
+    'GetAccountSendingEnabled',
+    'SendBulkEmail',
+    'GetAccount',
+    'ListEmailIdentities',
+    'CreateEmailIdentity',
+    'GetEmailIdentity',
+    'DeleteEmailIdentity',
+    'CreateEmailTemplate',
+    'GetEmailTemplate',
+    'UpdateEmailTemplate',
+    'DeleteEmailTemplate',
+    'ListEmailTemplates',
+    'TestRenderEmailTemplate',
+  ],
+  notEmulated: [
+    "the sandbox's rule that sender and recipients be verified (everything is delivered to the local inbox)",
+    'configuration sets, event publishing, suppression lists, DKIM',
+  ],
+} satisfies ModuleCoverage;
 
 /** SES (send) through aws-ses-v2-local; its web page is the local inbox. */
 export function sesModule(): LocalModule {
   let ses: SesLocal | undefined;
   return {
     name: 'ses',
+    coverage: COVERAGE,
     emulator: true,
     async start(context) {
       ses = await startSesLocal({ port: context.ports.ses });
       const forward = proxyTo(ses.url);
       const account = new SesAccount(context);
       context.endpoint.route('ses', {
+        operations: COVERAGE.operations,
         // The v2 API is REST with JSON errors; v1 is the query protocol, with XML errors.
         protocol: (request) => (request.path.startsWith('/v2/') ? 'json' : 'query'),
         operation: (request) => sesOperation(request, context.region),

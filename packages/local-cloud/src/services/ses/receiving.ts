@@ -31,6 +31,12 @@ export function sesReceivingModule(): LocalModule {
   const ruleSets = new Set<string>();
   return {
     name: 'ses-receiving',
+    coverage: {
+      service: 'Amazon SES',
+      by: 'the local cloud (SMTP on 127.0.0.1)',
+      eventSources: ['receipt rules with an S3 action (spam and virus verdicts when the rule scans), messages up to 40 MB'],
+      notEmulated: ['receipt rule actions other than S3 (refused in a template)', 'the AMAZON_SES_SETUP_NOTIFICATION object SES writes when a rule is made'],
+    },
     needs: ['s3'],
     async start(context) {
       if (!resourcesAcross(context, 'AWS::SES::ReceiptRule').length) return;

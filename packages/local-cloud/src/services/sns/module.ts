@@ -1,5 +1,5 @@
 import { CreateTopicCommand, SNSClient, UnsubscribeCommand } from '@aws-sdk/client-sns';
-import type { CloudContext, LocalModule } from '../../context';
+import type { CloudContext, LocalModule, ModuleCoverage } from '../../context';
 import { fauxqsClientConfig } from '../../emulators/fauxqs';
 import { type AwsRequest, type AwsResponse, proxyTo } from '../../endpoint';
 import { queryParameters } from '../../operations';
@@ -8,6 +8,37 @@ import { parsePolicy } from '../iam/policy';
 import { deliver, notificationsOf } from './delivery';
 import { snsOperation } from './operations';
 import { SnsSubscriptions } from './subscriptions';
+
+const COVERAGE = {
+  service: 'Amazon SNS',
+  by: 'fauxqs and the local cloud',
+  operations: [
+    'CreateTopic',
+    'DeleteTopic',
+    'ListTopics',
+    'GetTopicAttributes',
+    'SetTopicAttributes',
+    'Subscribe',
+    'Unsubscribe',
+    'ConfirmSubscription',
+    'ListSubscriptions',
+    'ListSubscriptionsByTopic',
+    'GetSubscriptionAttributes',
+    'SetSubscriptionAttributes',
+    'Publish',
+    'PublishBatch',
+    'TagResource',
+    'UntagResource',
+    'ListTagsForResource',
+  ],
+  eventSources: [
+    'SQS subscriptions (fauxqs)',
+    'email and email-json subscriptions, confirmed by the link SNS mails, to the local inbox',
+    'Lambda subscriptions',
+    'filter policies on every subscription',
+  ],
+  notEmulated: ['http, https, SMS, mobile push and Firehose deliveries', 'delivery retry policies and delivery status logging'],
+} satisfies ModuleCoverage;
 
 /**
  * SNS through fauxqs, with the topics and subscriptions of the templates. fauxqs delivers SNS to SQS
@@ -19,6 +50,7 @@ export function snsModule(): LocalModule {
   let subscriptions: SnsSubscriptions | undefined;
   return {
     name: 'sns',
+    coverage: COVERAGE,
     needs: ['fauxqs', 'lambda'],
     async start(context) {
       const topics = new SNSClient(fauxqsClientConfig(context.ports.fauxqs, context.region));
@@ -35,6 +67,7 @@ export function snsModule(): LocalModule {
       });
       const forward = proxyTo(`http://127.0.0.1:${context.ports.fauxqs}`);
       context.endpoint.route('sns', {
+        operations: COVERAGE.operations,
         protocol: () => 'query',
         operation: (request) => snsOperation(request, context.region, context.catalog),
         accessDenied: { status: 403, code: 'AuthorizationError' },

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type CloudContext, functionFromTarget, type LocalModule } from '../../context';
 import { fauxqsQueueUrl, fauxqsSqsClient } from '../../emulators/fauxqs';
+import { filterPatterns, passesFilters } from '../lambda/filterPattern';
 import type { LocalFunction } from '../lambda/runtime';
 
 interface QueueMapping {
@@ -9,6 +10,7 @@ interface QueueMapping {
   queueArn: string;
   queueUrl: string;
   batchSize: number;
+  filters: unknown[];
   reportBatchItemFailures: boolean;
 }
 
@@ -18,7 +20,8 @@ const POLLERS = 3;
 /**
  * SQS event source mappings on fauxqs: pollers receive up to BatchSize messages, invoke the function
  * with Lambda's SQS event, and delete what succeeded. A function error leaves the whole batch; with
- * ReportBatchItemFailures only the reported messages stay. Messages left become visible again after
+ * ReportBatchItemFailures only the reported messages stay. A message the mapping's FilterCriteria do
+ * not match is deleted without an invocation, as Lambda does. Messages left become visible again after
  * the queue's visibility timeout, and fauxqs moves a message to the dead-letter queue when its
  * receive count passes the RedrivePolicy's maxReceiveCount, as SQS does.
  */
@@ -28,6 +31,12 @@ export function sqsEventSourcesModule(): LocalModule {
   let sqs: SQSClient | undefined;
   return {
     name: 'sqs-event-sources',
+    coverage: {
+      service: 'Amazon SQS',
+      by: 'the local cloud',
+      eventSources: ['queue -> Lambda event source mapping (BatchSize, FilterCriteria, ReportBatchItemFailures; redrive to the dead-letter queue)'],
+      notEmulated: ['MaximumBatchingWindowInSeconds, ScalingConfig (three pollers per mapping)'],
+    },
     needs: ['sqs', 'lambda'],
     async start(context) {
       sqs = fauxqsSqsClient(context);
@@ -43,6 +52,7 @@ export function sqsEventSourcesModule(): LocalModule {
           queueArn: source,
           queueUrl: fauxqsQueueUrl(context, source),
           batchSize: Number(p.BatchSize ?? 10),
+          filters: filterPatterns(p.FilterCriteria),
           reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
         };
         // CreateEventSourceMapping checks that the function's role may receive from the queue.
@@ -83,9 +93,11 @@ async function poll(context: CloudContext, sqs: SQSClient, mapping: QueueMapping
         if (Messages.length === 0 || stopped()) break;
       }
       if (!messages.length) continue;
-      const result = await mapping.fn.invoke({ Records: messages.map((message) => sqsRecord(context, mapping, message)) });
+      const records = messages.map((message) => sqsRecord(context, mapping, message));
+      const matched = records.filter((record) => passesFilters(mapping.filters, filterableRecord(record)));
+      const result = matched.length ? await mapping.fn.invoke({ Records: matched }) : { ok: true as const, result: null };
       let keep = new Set<string>();
-      if (!result.ok) keep = new Set(messages.map((message) => message.MessageId ?? ''));
+      if (!result.ok) keep = new Set(matched.map((record) => record.messageId ?? ''));
       else if (mapping.reportBatchItemFailures) {
         const failures = (result.result as { batchItemFailures?: Array<{ itemIdentifier?: string }> } | null)?.batchItemFailures ?? [];
         keep = new Set(failures.map((failure) => failure.itemIdentifier ?? ''));
@@ -105,6 +117,15 @@ async function poll(context: CloudContext, sqs: SQSClient, mapping: QueueMapping
       context.log(`[${mapping.fn.config.name}] queue poller: ${(error as Error).message}`);
       await sleep(500);
     }
+  }
+}
+
+/** A record as Lambda's filters see it: a JSON body is filtered as JSON (a pattern on `body` matches its fields). */
+function filterableRecord(record: ReturnType<typeof sqsRecord>): unknown {
+  try {
+    return { ...record, body: JSON.parse(record.body ?? '') as unknown };
+  } catch {
+    return record;
   }
 }
 

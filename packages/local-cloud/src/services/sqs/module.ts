@@ -1,5 +1,5 @@
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { LocalModule } from '../../context';
+import type { LocalModule, ModuleCoverage } from '../../context';
 import { fauxqsClientConfig } from '../../emulators/fauxqs';
 import { awsError, proxyTo } from '../../endpoint';
 import { queryParameters } from '../../operations';
@@ -12,11 +12,41 @@ import { jsonToQueryResult, queryErrorCode, queryToJson, SQS_NAMESPACE } from '.
 /** The operations whose answers name queues by URL. */
 const QUEUE_URL_ACTIONS = new Set(['CreateQueue', 'GetQueueUrl', 'ListQueues', 'ListDeadLetterSourceQueues']);
 
+/** fauxqs's SQS operations, in both of SQS's protocols. */
+const COVERAGE = {
+  service: 'Amazon SQS',
+  by: 'fauxqs',
+  operations: [
+    'CreateQueue',
+    'DeleteQueue',
+    'GetQueueUrl',
+    'ListQueues',
+    'GetQueueAttributes',
+    'SetQueueAttributes',
+    'PurgeQueue',
+    'SendMessage',
+    'SendMessageBatch',
+    'ReceiveMessage',
+    'DeleteMessage',
+    'DeleteMessageBatch',
+    'ChangeMessageVisibility',
+    'ChangeMessageVisibilityBatch',
+    'TagQueue',
+    'UntagQueue',
+    'ListQueueTags',
+  ],
+  notEmulated: [
+    'ListDeadLetterSourceQueues, AddPermission, RemovePermission, message move tasks',
+    "queue policies set at run time (SetQueueAttributes Policy is kept, not enforced; the templates' AWS::SQS::QueuePolicy is)",
+  ],
+} satisfies ModuleCoverage;
+
 /** SQS through fauxqs, with the queues (and queue policies) of the templates; a queue's Ref is its URL on the local endpoint. */
 export function sqsModule(): LocalModule {
   let sqs: SQSClient | undefined;
   return {
     name: 'sqs',
+    coverage: COVERAGE,
     needs: ['fauxqs'],
     async start(context) {
       sqs = new SQSClient(fauxqsClientConfig(context.ports.fauxqs, context.region));
@@ -25,6 +55,7 @@ export function sqsModule(): LocalModule {
       // fauxqs names queues by its own host and port; clients should see the endpoint's, where they send.
       const onEndpoint = (text: string) => text.replace(new RegExp(`https?://[^/"<\\s]+:${context.ports.fauxqs}/`, 'g'), `${context.endpoint.url}/`);
       context.endpoint.route('sqs', {
+        operations: COVERAGE.operations,
         protocol: (request) => (request.headers['x-amz-target'] ? 'json' : 'query'),
         operation: (request) => sqsOperation(request, context.region, context.catalog),
         accessDenied: { status: 403, code: 'AccessDenied' },

@@ -32,6 +32,16 @@ export function stepFunctionsModule(): LocalModule {
   const machines = new Map<string, LocalStateMachine>();
   return {
     name: 'stepfunctions',
+    coverage: {
+      service: 'AWS Step Functions',
+      by: 'aws-local-stepfunctions and the local cloud',
+      operations: STATES_OPERATIONS,
+      notEmulated: [
+        'creating or updating state machines through the API (the templates make them)',
+        "Express workflows' synchronous start, activities, task tokens, Distributed Map",
+        'Task resources other than Lambda',
+      ],
+    },
     needs: ['lambda'],
     async start(context) {
       const run = (machine: LocalStateMachine, execution: Execution) => {
@@ -69,6 +79,7 @@ export function stepFunctionsModule(): LocalModule {
       };
 
       context.endpoint.route('states', {
+        operations: STATES_OPERATIONS,
         protocol: () => 'json',
         operation: (request) => statesOperation(request),
         accessDenied: { status: 400, code: 'AccessDeniedException' },
@@ -113,16 +124,18 @@ export function stepFunctionsModule(): LocalModule {
 }
 
 /** The Step Functions operations the local cloud serves, authorized on the state machine or execution they name. */
+/** Each operation with the ARN it is authorized on: a state machine's, an execution's, or none. */
+const ON_MACHINE = ['StartExecution', 'ListExecutions', 'DescribeStateMachine'];
+const ON_EXECUTION = ['DescribeExecution', 'GetExecutionHistory', 'StopExecution', 'DescribeStateMachineForExecution'];
+const STATES_OPERATIONS = ['ListStateMachines', ...ON_MACHINE, ...ON_EXECUTION];
+
 function statesOperation(request: SignedRequest): Operation {
   const { prefix, name, input } = jsonOperation(request, ['AWSStepFunctions']);
-  // Each operation with the ARN it is authorized on: a state machine's, an execution's, or none.
-  const onMachine = ['StartExecution', 'ListExecutions', 'DescribeStateMachine'];
-  const onExecution = ['DescribeExecution', 'GetExecutionHistory', 'StopExecution', 'DescribeStateMachineForExecution'];
   if (name === 'ListStateMachines')
     return { name, permissions: [{ action: 'states:ListStateMachines', resource: '*' }], forward: forwardJson(prefix, name, input) };
-  if (!onMachine.includes(name) && !onExecution.includes(name))
+  if (!ON_MACHINE.includes(name) && !ON_EXECUTION.includes(name))
     throw new AwsRefusal(400, 'UnknownOperationException', `The local Step Functions API does not support ${name}`);
-  const field = onMachine.includes(name) ? 'stateMachineArn' : 'executionArn';
+  const field = ON_MACHINE.includes(name) ? 'stateMachineArn' : 'executionArn';
   if (typeof input[field] !== 'string') throw new AwsRefusal(400, 'ValidationException', `${name} needs ${field}`);
   return { name, permissions: [{ action: `states:${name}`, resource: String(input[field]) }], forward: forwardJson(prefix, name, input) };
 }

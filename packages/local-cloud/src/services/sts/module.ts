@@ -11,8 +11,15 @@ import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 export function stsModule(): LocalModule {
   return {
     name: 'sts',
+    coverage: {
+      service: 'AWS STS',
+      by: 'the local cloud',
+      operations: ['GetCallerIdentity'],
+      notEmulated: ["AssumeRole and other credentials: any key signs, as the account's root user unless it is a function's or state machine's"],
+    },
     async start(context) {
       context.endpoint.route('sts', {
+        operations: ['GetCallerIdentity'],
         protocol: () => 'query',
         operation: (request) => {
           const action = queryParameters(request).get('Action') ?? '';
