@@ -99,4 +99,40 @@ describe('SNS and SQS on the local cloud', () => {
     sns.destroy();
     sqs.destroy();
   });
+
+  it("applies each subscription's filter policy to email and SQS deliveries alike", async () => {
+    const sns = new SNSClient(config());
+    const sqs = new SQSClient(config());
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `filtered-${Date.now()}` }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `filtered-${Date.now()}` }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    const email = `filtered-${Date.now()}@example.com`;
+    // Only drops of 5 cents or more in Albany, as a subscriber of price alerts would ask.
+    const FilterPolicy = JSON.stringify({ region: ['albany'], drop: [{ numeric: ['>=', 0.05] }] });
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: email, Attributes: { FilterPolicy } }));
+    await sns.send(
+      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn, Attributes: { FilterPolicy, RawMessageDelivery: 'true' } }),
+    );
+    await confirmSubscription(email);
+    const publish = (Message: string, region: string, drop: string) =>
+      sns.send(
+        new PublishCommand({
+          TopicArn,
+          Subject: Message,
+          Message,
+          MessageAttributes: { region: { DataType: 'String', StringValue: region }, drop: { DataType: 'Number', StringValue: drop } },
+        }),
+      );
+    await publish('albany small', 'albany', '0.02');
+    await publish('buffalo big', 'buffalo', '0.30');
+    await publish('albany big', 'albany', '0.12');
+
+    await waitForEmails(email, 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await waitForEmails(email, 3, 200)).map((sent) => sent.subject)).toEqual(['AWS Notification - Subscription Confirmation', 'albany big']);
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }));
+    expect(Messages.map((message) => message.Body)).toEqual(['albany big']);
+    sns.destroy();
+    sqs.destroy();
+  });
 });

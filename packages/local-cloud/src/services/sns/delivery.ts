@@ -3,6 +3,7 @@ import type { CloudContext } from '../../context';
 import type { AwsRequest, AwsResponse } from '../../endpoint';
 import { invokeAsync, serviceMayInvoke } from '../lambda/module';
 import { mailFromAws } from '../ses/awsMail';
+import { type MessageAttribute, passesFilterPolicy } from './filterPolicy';
 import type { SnsSubscriptions } from './subscriptions';
 
 interface Notification {
@@ -10,6 +11,27 @@ interface Notification {
   messageId: string;
   message: string;
   subject?: string;
+  /** MessageStructure json: a message per protocol, `default` for the others. */
+  structure?: string;
+  attributes: Record<string, MessageAttribute>;
+}
+
+/** The message attributes of a Publish (prefix '') or of one PublishBatch entry, from the query form. */
+function attributesOf(form: URLSearchParams, prefix: string): Record<string, MessageAttribute> {
+  const attributes: Record<string, MessageAttribute> = {};
+  for (let index = 1; form.has(`${prefix}MessageAttributes.entry.${index}.Name`); index += 1) {
+    const field = (name: string) => form.get(`${prefix}MessageAttributes.entry.${index}.${name}`) ?? '';
+    const type = field('Value.DataType');
+    attributes[field('Name')] = { Type: type, Value: type === 'Binary' ? field('Value.BinaryValue') : field('Value.StringValue') };
+  }
+  return attributes;
+}
+
+/** The message a protocol gets: with MessageStructure json, its own entry or the default one. */
+function messageFor(notification: Notification, protocol: string): string {
+  if (notification.structure !== 'json') return notification.message;
+  const messages = JSON.parse(notification.message) as Record<string, string>;
+  return messages[protocol] ?? messages.default ?? '';
 }
 
 /** The notifications a successful Publish or PublishBatch made, with the message IDs fauxqs gave them. */
@@ -19,14 +41,31 @@ export function notificationsOf(request: AwsRequest, response: AwsResponse): Not
   const xml = String(response.body ?? '');
   if (request.action === 'Publish') {
     const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(xml)?.[1] ?? randomUUID();
-    return [{ topicArn, messageId, message: form.get('Message') ?? '', subject: form.get('Subject') ?? undefined }];
+    return [
+      {
+        topicArn,
+        messageId,
+        message: form.get('Message') ?? '',
+        subject: form.get('Subject') ?? undefined,
+        structure: form.get('MessageStructure') ?? undefined,
+        attributes: attributesOf(form, ''),
+      },
+    ];
   }
   const ids = new Map([...xml.matchAll(/<Id>([^<]+)<\/Id>\s*<MessageId>([^<]+)<\/MessageId>/g)].map((match) => [match[1], match[2]]));
   const notifications: Notification[] = [];
   for (let index = 1; form.has(`PublishBatchRequestEntries.member.${index}.Id`); index += 1) {
     const entry = (name: string) => form.get(`PublishBatchRequestEntries.member.${index}.${name}`) ?? undefined;
     const messageId = ids.get(entry('Id') ?? '');
-    if (messageId) notifications.push({ topicArn, messageId, message: entry('Message') ?? '', subject: entry('Subject') });
+    if (!messageId) continue;
+    notifications.push({
+      topicArn,
+      messageId,
+      message: entry('Message') ?? '',
+      subject: entry('Subject'),
+      structure: entry('MessageStructure'),
+      attributes: attributesOf(form, `PublishBatchRequestEntries.member.${index}.`),
+    });
   }
   return notifications;
 }
@@ -37,12 +76,17 @@ export function notificationsOf(request: AwsRequest, response: AwsResponse): Not
  * function's permission allows. Only confirmed subscriptions receive anything.
  */
 export async function deliver(context: CloudContext, subscriptions: SnsSubscriptions, notification: Notification): Promise<void> {
-  for (const subscription of await subscriptions.confirmedOf(notification.topicArn)) {
+  for (const { subscription, attributes } of await subscriptions.confirmedOf(notification.topicArn)) {
     const endpoint = subscription.Endpoint ?? '';
+    // fauxqs filters what it delivers to SQS; the rest is filtered here, the same way.
+    if (subscription.Protocol === 'sqs') continue;
+    const message = messageFor(notification, subscription.Protocol ?? '');
+    if (!passesFilterPolicy(attributes.FilterPolicy, attributes.FilterPolicyScope, message, notification.attributes)) continue;
+    const delivered = { ...notification, message };
     if (subscription.Protocol === 'email' || subscription.Protocol === 'email-json') {
       // SNS delivers after Publish has answered; a delivery that fails does not fail the Publish.
-      await emailNotification(context, endpoint, notification, subscription.SubscriptionArn ?? '', subscription.Protocol === 'email-json').catch(
-        (error: Error) => context.log(`sns: notification ${notification.messageId} to ${endpoint} not delivered: ${error.message}`),
+      await emailNotification(context, endpoint, delivered, subscription.SubscriptionArn ?? '', subscription.Protocol === 'email-json').catch((error: Error) =>
+        context.log(`sns: notification ${notification.messageId} to ${endpoint} not delivered: ${error.message}`),
       );
     } else if (subscription.Protocol === 'lambda') {
       const fn = context.functions.find(endpoint);
@@ -51,7 +95,7 @@ export async function deliver(context: CloudContext, subscriptions: SnsSubscript
         continue;
       }
       if (!serviceMayInvoke(context, 'sns.amazonaws.com', fn, { arn: notification.topicArn })) continue;
-      void invokeAsync(context, fn, snsEvent(context, notification, subscription.SubscriptionArn ?? ''), `sns ${notification.topicArn}`);
+      void invokeAsync(context, fn, snsEvent(context, delivered, subscription.SubscriptionArn ?? ''), `sns ${notification.topicArn}`);
     }
   }
 }
@@ -68,6 +112,8 @@ function snsMessage(context: CloudContext, notification: Notification, subscript
     Signature: 'local',
     SigningCertURL: `${context.endpoint.url}/_local/sns/cert.pem`,
     UnsubscribeURL: `${context.endpoint.url}/_local/sns/unsubscribe/${encodeURIComponent(subscriptionArn)}`,
+    // In AWS's JSON notifications only when the message has attributes; the Lambda event always has them.
+    ...(Object.keys(notification.attributes).length ? { MessageAttributes: notification.attributes } : {}),
   };
 }
 
@@ -79,7 +125,7 @@ function snsEvent(context: CloudContext, notification: Notification, subscriptio
         EventSource: 'aws:sns',
         EventVersion: '1.0',
         EventSubscriptionArn: subscriptionArn,
-        Sns: { ...message, SigningCertUrl: SigningCertURL, UnsubscribeUrl: UnsubscribeURL, MessageAttributes: {} },
+        Sns: { ...message, SigningCertUrl: SigningCertURL, UnsubscribeUrl: UnsubscribeURL, MessageAttributes: notification.attributes },
       },
     ],
   };

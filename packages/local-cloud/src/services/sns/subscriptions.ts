@@ -51,19 +51,23 @@ export class SnsSubscriptions {
   }
 
   async isPending(subscriptionArn: string): Promise<boolean> {
-    const { Attributes = {} } = await this.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }));
-    return Attributes.PendingConfirmation === 'true';
+    return (await this.attributesOf(subscriptionArn)).PendingConfirmation === 'true';
   }
 
-  /** The topic's subscriptions SNS delivers to: every one its endpoint has confirmed. */
-  async confirmedOf(topicArn: string): Promise<Subscription[]> {
-    const confirmed: Subscription[] = [];
+  private async attributesOf(subscriptionArn: string): Promise<Record<string, string>> {
+    const { Attributes = {} } = await this.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }));
+    return Attributes;
+  }
+
+  /** The topic's subscriptions SNS delivers to, every one its endpoint has confirmed, with their attributes (the filter policy). */
+  async confirmedOf(topicArn: string): Promise<Array<{ subscription: Subscription; attributes: Record<string, string> }>> {
+    const confirmed: Array<{ subscription: Subscription; attributes: Record<string, string> }> = [];
     let NextToken: string | undefined;
     do {
       const page = await this.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
       for (const subscription of page.Subscriptions ?? []) {
-        if (!CONFIRMED_BY_RECIPIENT.has(subscription.Protocol ?? '') || !(await this.isPending(subscription.SubscriptionArn ?? '')))
-          confirmed.push(subscription);
+        const attributes = await this.attributesOf(subscription.SubscriptionArn ?? '');
+        if (attributes.PendingConfirmation !== 'true') confirmed.push({ subscription, attributes });
       }
       NextToken = page.NextToken;
     } while (NextToken);
