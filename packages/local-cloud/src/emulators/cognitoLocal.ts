@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { cognitoCall } from '../client';
-import { spawnGuarded } from './guard';
+import { type GuardedProcess, spawnGuarded } from './guard';
 import { waitUntil } from './wait';
 
 /**
@@ -15,6 +15,8 @@ export async function startCognitoLocal(options: {
   dir: string;
   region: string;
   keep: boolean;
+  /** Each confirmation code cognito-local would send (it prints them): to whom, and the code. */
+  onCode?: (destination: string, code: string) => void;
 }): Promise<{ url: string; stop(): Promise<void> }> {
   if (!options.keep) rmSync(options.dir, { recursive: true, force: true });
   mkdirSync(join(options.dir, '.cognito'), { recursive: true });
@@ -29,9 +31,26 @@ export async function startCognitoLocal(options: {
   );
   const start = join(dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')), 'lib', 'bin', 'start.js');
   const guard = spawnGuarded([process.execPath, start], { cwd: options.dir });
+  const { onCode } = options;
+  if (onCode) watchCodeDeliveries(guard, onCode);
   await waitUntil('cognito-local', async () => {
     if (guard.hasExited()) throw new Error(`exited: ${guard.output()}`);
     await cognitoCall(url, 'ListUserPools', { MaxResults: 60 });
   });
   return { url, stop: () => guard.stop() };
+}
+
+/** cognito-local prints each code it would send in a box: Username, Destination, Code, one a line. */
+function watchCodeDeliveries(guard: GuardedProcess, onCode: (destination: string, code: string) => void): void {
+  const delivery = /Destination:\s+(\S+)[^\n]*\n[^\n]*Code:\s+(\S+)/g;
+  let pending = '';
+  guard.onOutput((chunk) => {
+    pending = (pending + chunk).slice(-16_384);
+    let end = 0;
+    for (const match of pending.matchAll(delivery)) {
+      onCode(match[1] ?? '', match[2] ?? '');
+      end = (match.index ?? 0) + match[0].length;
+    }
+    pending = pending.slice(end);
+  });
 }

@@ -71,13 +71,15 @@ const LOCAL_REGION = 'ddblocal';
 /** The fields of DynamoDB's inputs and answers that hold ARNs (or iterators that begin with one). */
 const ARN_FIELDS = new Set(['TableArn', 'LatestStreamArn', 'StreamArn', 'IndexArn', 'ShardIterator', 'NextShardIterator', 'ResourceArn', 'SourceTableArn']);
 
-/** Rewrites the ARN fields of a DynamoDB message from one region's ARNs to another's, leaving item data alone. */
+/** Rewrites the ARN fields (and stream records' awsRegion) of a DynamoDB message from one region to another, leaving item data alone. */
 export function rewriteDynamoDbArns(value: unknown, from: string, to: string): unknown {
   if (Array.isArray(value)) return value.map((item) => rewriteDynamoDbArns(item, from, to));
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => {
       if (typeof item === 'string' && ARN_FIELDS.has(key)) return [key, item.replaceAll(`arn:aws:dynamodb:${from}:`, `arn:aws:dynamodb:${to}:`)];
+      // A stream record's region.
+      if (key === 'awsRegion' && item === from) return [key, to];
       // Items, keys and attribute values are data: a field of that name inside them is not an ARN.
       if (key === 'Item' || key === 'Items' || key === 'Attributes' || key === 'Key' || key === 'Keys' || key === 'NewImage' || key === 'OldImage')
         return [key, item];

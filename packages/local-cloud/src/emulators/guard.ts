@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface GuardedProcess {
   output(): string;
+  /** Calls back with each chunk the emulator writes from now on. */
+  onOutput(listener: (chunk: string) => void): void;
   exited: Promise<void>;
   hasExited(): boolean;
   stop(): Promise<void>;
@@ -19,15 +21,17 @@ export function spawnGuarded(command: readonly string[], options: { cwd?: string
     env: options.env ?? process.env,
   });
   let output = '';
-  guard.stdout?.on('data', (chunk: Buffer) => {
+  const listeners: Array<(chunk: string) => void> = [];
+  const collect = (chunk: Buffer) => {
     output += chunk.toString();
-  });
-  guard.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+    for (const listener of listeners) listener(chunk.toString());
+  };
+  guard.stdout?.on('data', collect);
+  guard.stderr?.on('data', collect);
   const exited = new Promise<void>((resolve) => guard.once('exit', () => resolve()));
   return {
     output: () => output,
+    onOutput: (listener) => listeners.push(listener),
     exited,
     hasExited: () => guard.exitCode !== null,
     async stop() {

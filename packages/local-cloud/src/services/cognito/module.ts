@@ -4,6 +4,7 @@ import { type LocalModule, type ModuleCoverage, resourcesAcross } from '../../co
 import { startCognitoLocal } from '../../emulators/cognitoLocal';
 import { type AwsResponse, proxyTo } from '../../endpoint';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
+import { mailFromAws } from '../ses/awsMail';
 import { cognitoOperation } from './operations';
 
 /** The user pool operations cognito-local answers that the local cloud proves (a user's own ones unsigned, as in AWS). */
@@ -68,6 +69,16 @@ export function cognitoModule(): LocalModule {
         dir: join(context.root, '.local-cloud', `cognito-${context.ports.endpoint}`),
         region: context.region,
         keep: Boolean(context.dataDir),
+        // Cognito emails its codes (sign-up, forgotten password, attribute verification): here, to the local inbox.
+        onCode: (destination, code) => {
+          if (!destination.includes('@')) return context.log(`cognito: code ${code} for ${destination} (SMS is not emulated)`);
+          mailFromAws(context, {
+            from: 'no-reply@verificationemail.com',
+            to: destination,
+            subject: 'Your verification code',
+            text: `Your verification code is ${code}. `,
+          }).catch((error: Error) => context.log(`cognito: the code for ${destination} was not delivered: ${error.message}`));
+        },
       });
       stop = () => cognito.stop();
       url = cognito.url;

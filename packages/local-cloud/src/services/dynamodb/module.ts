@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { crc32 } from 'node:zlib';
 import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalModule, ModuleCoverage } from '../../context';
 import { DYNAMODB_LOCAL_REGION, fromDynamoDbLocal, rewriteDynamoDbArns } from '../../emulators/dynamodbLocal';
@@ -16,9 +18,6 @@ const COVERAGE = {
     'DeleteTable',
     'DescribeTimeToLive',
     'UpdateTimeToLive',
-    'TagResource',
-    'UntagResource',
-    'ListTagsOfResource',
     'PutItem',
     'GetItem',
     'UpdateItem',
@@ -44,6 +43,7 @@ const COVERAGE = {
     'import from and export to S3',
     'Kinesis streaming destinations',
     'resource-based policies',
+    'tags (DynamoDB Local: "Tagging is not currently supported")',
     'throttling (inject ProvisionedThroughputExceededException as a fault)',
   ],
 } satisfies ModuleCoverage;
@@ -67,9 +67,11 @@ export function dynamoDbModule(): LocalModule {
         accessDenied: { status: 400, code: 'AccessDeniedException' },
         handle: async (request) => {
           const response = await forward(request);
-          if (!response.body?.includes(`arn:aws:dynamodb:${DYNAMODB_LOCAL_REGION}:`)) return response;
-          const body = rewriteDynamoDbArns(JSON.parse(response.body.toString()), DYNAMODB_LOCAL_REGION, context.region);
-          return { ...response, body: JSON.stringify(body) };
+          if (request.action === 'UpdateTable' && response.status === 200 && client) await indexesWritable(client, response);
+          if (!response.body?.includes(DYNAMODB_LOCAL_REGION)) return response;
+          const body = JSON.stringify(rewriteDynamoDbArns(JSON.parse(response.body.toString()), DYNAMODB_LOCAL_REGION, context.region));
+          // Clients check the body against DynamoDB's checksum (the CLI retries on a mismatch): it is the new body's.
+          return { ...response, body, headers: { ...response.headers, 'x-amz-crc32': String(crc32(body)) } };
         },
       });
       client = new DynamoDBClient({ endpoint: url, region: context.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -127,5 +129,24 @@ async function createTable(client: DynamoDBClient, input: CreateTableCommandInpu
   } catch (error) {
     // Kept from an earlier run (a data directory): the table is already there.
     if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
+}
+
+/**
+ * DynamoDB Local fails every write (500 InternalFailure) to a table while a new global secondary
+ * index is CREATING; AWS takes writes all along. So an UpdateTable that creates an index is answered
+ * (as AWS answers it, CREATING) once DynamoDB Local has the index ready.
+ */
+async function indexesWritable(client: DynamoDBClient, response: { body?: string | Buffer }): Promise<void> {
+  const answer = JSON.parse(String(response.body ?? '{}')) as {
+    TableDescription?: { TableName?: string; GlobalSecondaryIndexes?: Array<{ IndexStatus?: string }> };
+  };
+  const TableName = answer.TableDescription?.TableName;
+  if (!TableName || !answer.TableDescription?.GlobalSecondaryIndexes?.some((index) => index.IndexStatus === 'CREATING')) return;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+    if (!Table?.GlobalSecondaryIndexes?.some((index) => index.IndexStatus === 'CREATING')) return;
+    await sleep(50);
   }
 }

@@ -90,10 +90,11 @@ export function dynamoDbStreamsModule(): LocalModule {
 }
 
 /** A DynamoDB Streams API call straight to DynamoDB Local (the poller is AWS's side, not a caller's). */
-function streams<T>(context: CloudContext, action: string, body: object): Promise<T> {
-  // The mapping knows the stream as the account does; DynamoDB Local by its own region name.
+async function streams<T>(context: CloudContext, action: string, body: object): Promise<T> {
+  // The mapping knows the stream as the account does, DynamoDB Local by its own region name; its records go to functions in the account's region.
   const local = rewriteDynamoDbArns(body, context.region, DYNAMODB_LOCAL_REGION) as object;
-  return callJsonApi<T>(context.urls.dynamodb ?? '', `DynamoDBStreams_20120810.${action}`, local, { service: 'dynamodb' });
+  const answer = await callJsonApi<T>(context.urls.dynamodb ?? '', `DynamoDBStreams_20120810.${action}`, local, { service: 'dynamodb' });
+  return rewriteDynamoDbArns(answer, DYNAMODB_LOCAL_REGION, context.region) as T;
 }
 
 async function pollStream(context: CloudContext, mapping: StreamMapping, stopped: () => boolean): Promise<void> {

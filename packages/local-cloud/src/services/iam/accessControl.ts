@@ -72,7 +72,8 @@ export class AccessControl {
   }
 
   caller(accessKeyId: string): { name: string; principal: RequestPrincipal } {
-    return this.callers.get(accessKeyId) ?? { name: `client:${accessKeyId}`, principal: { kind: 'root', account: ACCOUNT_ID } };
+    // An unsigned call (Cognito's SignUp, InitiateAuth...) has no key: IAM does not decide it, and it is counted as anonymous.
+    return this.callers.get(accessKeyId) ?? { name: accessKeyId ? `client:${accessKeyId}` : 'anonymous', principal: { kind: 'root', account: ACCOUNT_ID } };
   }
 
   addResourcePolicy(resourceArn: string, policy: Policy): void {
