@@ -82,7 +82,8 @@ export function sesOperation(request: SignedRequest, region: string): Operation 
     }
     const identity = decodeURIComponent(/^\/v2\/email\/identities\/([^/]+)$/.exec(path)?.[1] ?? '');
     const identityArn = (named: string) => `arn:aws:ses:${region}:${ACCOUNT_ID}:identity/${named}`;
-    if (method === 'GET' && path === '/v2/email/identities')
+    // GET /v2/email/identities in older clients (the CLI 2.9), POST /v2/email/list-identities in newer ones.
+    if ((method === 'GET' && path === '/v2/email/identities') || (method === 'POST' && path === '/v2/email/list-identities'))
       return { name: 'ListEmailIdentities', permissions: [{ action: 'ses:ListEmailIdentities', resource: '*' }] };
     if (method === 'POST' && path === '/v2/email/identities')
       return {
