@@ -5,6 +5,7 @@ import { startCognitoLocal } from '../../emulators/cognitoLocal';
 import { type AwsResponse, proxyTo } from '../../endpoint';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { mailFromAws } from '../ses/awsMail';
+import { ClientAuthFlows } from './authFlows';
 import { cognitoOperation } from './operations';
 
 /** The user pool operations cognito-local answers that the local cloud proves (a user's own ones unsigned, as in AWS). */
@@ -58,6 +59,7 @@ export function cognitoModule(): LocalModule {
   let url = '';
   const pools: Array<{ service: string; pool: string; clients: string[]; groups: string[] }> = [];
   const poolOf = (id: string) => pools.find((pool) => pool.pool === id);
+  const authFlows = new ClientAuthFlows();
   return {
     name: 'cognito',
     coverage: COVERAGE,
@@ -89,7 +91,10 @@ export function cognitoModule(): LocalModule {
         protocol: () => 'json',
         operation: (request) => cognitoOperation(request, context.region, context.catalog),
         accessDenied: { status: 400, code: 'AccessDeniedException' },
-        handle: async (request) => completeAuthenticationResult(await forward(request)),
+        handle: async (request) => {
+          if (request.action === 'InitiateAuth' || request.action === 'AdminInitiateAuth') authFlows.check(JSON.parse(request.body.toString() || '{}'));
+          return completeAuthenticationResult(await forward(request));
+        },
       });
       context.endpoint.routeUnsigned('AWSCognitoIdentityProviderService', 'cognito-idp');
       context.endpoint.localApi('cognito', () => pools);
@@ -133,6 +138,7 @@ export function cognitoModule(): LocalModule {
           (await cognitoCall<{ UserPoolClient: { ClientId: string } }>(url, 'CreateUserPoolClient', { UserPoolId: poolId, ClientName: name })).UserPoolClient
             .ClientId;
         client.resolver.register(client.logicalId, { ref: clientId, attributes: { ClientId: clientId, Name: name } });
+        authFlows.add(clientId, client.resolver.resolve(client.properties.ExplicitAuthFlows));
         pool.clients.push(clientId);
         context.log(`user pool client ${name}: ${clientId}`);
       },
