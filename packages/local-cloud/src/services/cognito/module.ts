@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { cognitoCall } from '../../client';
 import { type LocalModule, type ModuleCoverage, resourcesAcross } from '../../context';
 import { startCognitoLocal } from '../../emulators/cognitoLocal';
-import { type AwsResponse, proxyTo } from '../../endpoint';
+import { type AwsResponse, awsError, proxyTo } from '../../endpoint';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { mailFromAws } from '../ses/awsMail';
 import { ClientAuthFlows } from './authFlows';
@@ -92,8 +92,10 @@ export function cognitoModule(): LocalModule {
         operation: (request) => cognitoOperation(request, context.region, context.catalog),
         accessDenied: { status: 400, code: 'AccessDeniedException' },
         handle: async (request) => {
-          if (request.action === 'InitiateAuth' || request.action === 'AdminInitiateAuth') authFlows.check(JSON.parse(request.body.toString() || '{}'));
-          return completeAuthenticationResult(await forward(request));
+          const signingIn = request.action === 'InitiateAuth' || request.action === 'AdminInitiateAuth';
+          if (signingIn) authFlows.check(JSON.parse(request.body.toString() || '{}'));
+          const response = await forward(request);
+          return signingIn ? asCognitoSignIn(response) : completeAuthenticationResult(response);
         },
       });
       context.endpoint.routeUnsigned('AWSCognitoIdentityProviderService', 'cognito-idp');
@@ -161,6 +163,17 @@ export function cognitoModule(): LocalModule {
 }
 
 /** cognito-local leaves out what Cognito always says of its tokens: how long they last and that they are bearer tokens. */
+/**
+ * A sign-in answered as Cognito answers it: a wrong password is NotAuthorizedException "Incorrect
+ * username or password." (cognito-local says InvalidPasswordException, which Cognito keeps for a
+ * password its policy refuses).
+ */
+function asCognitoSignIn(response: AwsResponse): AwsResponse {
+  if (response.status === 400 && String(response.headers?.['x-amzn-errortype'] ?? response.body ?? '').includes('InvalidPasswordException'))
+    return awsError(400, 'NotAuthorizedException', 'Incorrect username or password.');
+  return completeAuthenticationResult(response);
+}
+
 function completeAuthenticationResult(response: AwsResponse): AwsResponse {
   if (response.status !== 200 || !response.body?.includes('AuthenticationResult')) return response;
   const body = JSON.parse(response.body.toString()) as { AuthenticationResult?: Record<string, unknown> };

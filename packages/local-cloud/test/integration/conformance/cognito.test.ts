@@ -87,6 +87,9 @@ describe('Cognito user pools through the endpoint, with the SDK', () => {
     );
     expect(AuthenticationResult).toMatchObject({ TokenType: 'Bearer', ExpiresIn: 3600, AccessToken: expect.any(String), IdToken: expect.any(String) });
     const AccessToken = AuthenticationResult?.AccessToken ?? '';
+    await expect(
+      cognito.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: 'wrong-passw0rd' } })),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
     await cognito.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'name', Value: 'Ada' }] }));
     const { UserAttributes = [] } = await cognito.send(new GetUserCommand({ AccessToken }));
     expect(UserAttributes).toContainEqual({ Name: 'name', Value: 'Ada' });
