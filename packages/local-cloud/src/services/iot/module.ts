@@ -51,6 +51,7 @@ export function iotModule(): LocalModule {
           if (!request.path.startsWith('/topics/') || request.method !== 'POST')
             throw new AwsRefusal(400, 'UnsupportedOperation', 'The local IoT data API supports Publish only');
           const topic = decodeURIComponent(request.path.slice('/topics/'.length));
+          if (!topic) throw new AwsRefusal(400, 'InvalidRequestException', 'Publish needs a topic: POST /topics/<topic>');
           return { name: 'Publish', permissions: [{ action: 'iot:Publish', resource: `arn:aws:iot:${context.region}:${ACCOUNT_ID}:topic/${topic}` }] };
         },
         accessDenied: { status: 403, code: 'ForbiddenException' },

@@ -91,7 +91,8 @@ const decodeKey = (parts: string[]) => {
  * as s3:prefix. A request that names no operation the local S3 serves is refused.
  */
 export function s3Operation(request: SignedRequest): Operation {
-  const [, bucket = '', ...keyParts] = request.path.split('/');
+  const [, encodedBucket = '', ...keyParts] = request.path.split('/');
+  const bucket = decodeKey([encodedBucket]);
   const key = decodeKey(keyParts);
   const method = request.method;
   const sub = subresource(request.query);
