@@ -21,6 +21,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { injectFault } from '../../../src/testing';
 import { clientConfig, expectEveryDeclaredOperationCalled } from '../../support/conformance';
 
 const KEY = 'conformances3';
@@ -49,6 +50,19 @@ describe('S3 through the endpoint, with the SDK', () => {
     expect(v2.Contents?.map((object) => [object.Key, object.Size])).toEqual([['final/one.txt', Body.length]]);
     const v1 = await s3.send(new ListObjectsCommand({ Bucket, Delimiter: '/' }));
     expect(v1.CommonPrefixes?.map((prefix) => prefix.Prefix)).toEqual(['drafts/', 'final/']);
+    // An injected fault reaches the client in S3's XML, so its SDK names it as S3 would.
+    await injectFault({
+      service: 's3',
+      action: 'GetObject',
+      caller: `client:${KEY}`,
+      status: 503,
+      code: 'SlowDown',
+      message: 'Please reduce your request rate.',
+    });
+    await expect(s3.send(new GetObjectCommand({ Bucket, Key: 'final/one.txt' }))).rejects.toMatchObject({
+      name: 'SlowDown',
+      $metadata: { httpStatusCode: 503 },
+    });
     await s3.send(new DeleteObjectCommand({ Bucket, Key: 'final/one.txt' }));
     const { Deleted = [] } = await s3.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'drafts/one.txt' }] } }));
     expect(Deleted.map((deleted) => deleted.Key)).toEqual(['drafts/one.txt']);
