@@ -108,19 +108,28 @@ async function benchBundles(): Promise<void> {
   console.log(`median of ${RUNS} fresh ${process.version} processes each; targets: bundle <= 500 KiB, ratio <= 0.6\n`);
 }
 
-/** Wall time from spawning the local cloud's CLI to its "ready" line, and its own measure. */
+/**
+ * Wall time from spawning the local cloud's CLI to its "ready" line, and its own measure. With
+ * BENCH_BASELINE=<another checkout> (say, a worktree of an earlier commit, installed and packaged), the
+ * baseline starts in turn with this checkout, run by run, so both are measured on the same machine at
+ * the same time.
+ */
 async function benchStartup(): Promise<void> {
-  const times: Array<{ wall: number; reported: number }> = [];
+  const baseline = process.env.BENCH_BASELINE;
+  const checkouts: Array<[string, string | undefined]> = [
+    ['this checkout', undefined],
+    ...(baseline ? [[`baseline ${baseline}`, baseline] as [string, string]] : []),
+  ];
+  const rows: string[][] = [];
   for (let run = 0; run < 3; run += 1) {
-    const started = performance.now();
-    const cloud = await startBenchCloud(34566);
-    times.push({ wall: performance.now() - started, reported: cloud.startedInMs });
-    await cloud.stop();
+    for (const [label, checkout] of checkouts) {
+      const started = performance.now();
+      const cloud = await startBenchCloud(34566, checkout);
+      rows.push([`run ${run + 1}, ${label}`, `${(performance.now() - started).toFixed(0)} ms`, `${cloud.startedInMs} ms`]);
+      await cloud.stop();
+    }
   }
-  table(
-    ['local cloud start to ready', 'wall clock (CLI spawn to ready)', 'reported by the local cloud'],
-    times.map((time, index) => [`run ${index + 1}`, `${time.wall.toFixed(0)} ms`, `${time.reported} ms`]),
-  );
+  table(['local cloud start to ready', 'wall clock (CLI spawn to ready)', 'reported by the local cloud'], rows);
 }
 
 function table(header: string[], rows: string[][]): void {
@@ -131,5 +140,5 @@ function table(header: string[], rows: string[][]): void {
   for (const row of rows) console.log(line(row));
 }
 
-await benchBundles();
+if (process.env.BENCH_ONLY !== 'startup') await benchBundles();
 await benchStartup();

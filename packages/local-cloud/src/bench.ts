@@ -15,13 +15,13 @@ export interface BenchCloud {
   stop(): Promise<void>;
 }
 
-/** Starts the local cloud's CLI on a port base and waits for its "ready" line. */
-export async function startBenchCloud(portBase: number): Promise<BenchCloud> {
+/** Starts the local cloud's CLI on a port base and waits for its "ready" line; `checkout` may be another clone (a baseline). */
+export async function startBenchCloud(portBase: number, checkout = root): Promise<BenchCloud> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [`${root}/node_modules/tsx/dist/cli.mjs`, 'packages/local-cloud/src/cli.ts', 'start', '--port-base', String(portBase)],
+    [`${checkout}/node_modules/tsx/dist/cli.mjs`, 'packages/local-cloud/src/cli.ts', 'start', '--port-base', String(portBase)],
     {
-      cwd: root,
+      cwd: checkout,
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -34,7 +34,7 @@ export async function startBenchCloud(portBase: number): Promise<BenchCloud> {
     });
     child.once('exit', (code) => reject(new Error(`local cloud exited with ${code}:\n${output}`)));
   });
-  const { urls } = readState(root, portsFrom(portBase).endpoint);
+  const { urls } = readState(checkout, portsFrom(portBase).endpoint);
   return {
     urls,
     startedInMs,
