@@ -255,7 +255,7 @@ function unknownOperation(service: string, operation: string, protocol: ErrorPro
  * by one local key: emulators may reject keys they dislike (DynamoDB Local takes letters and digits
  * only), and the endpoint has already read who the caller is.
  */
-export function proxyTo(baseUrl: string): (request: AwsRequest) => Promise<AwsResponse> {
+export function proxyTo(baseUrl: string, timeoutMs = EMULATOR_TIMEOUT_MS): (request: AwsRequest) => Promise<AwsResponse> {
   return async (request) => {
     const headers = new Headers();
     for (const [name, value] of Object.entries(request.headers)) {
@@ -272,7 +272,7 @@ export function proxyTo(baseUrl: string): (request: AwsRequest) => Promise<AwsRe
         method: request.method,
         headers,
         body: ['GET', 'HEAD'].includes(request.method) ? undefined : request.body,
-        signal: AbortSignal.timeout(EMULATOR_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       // No request may hang, and an emulator that is gone is a service that is unavailable.
@@ -280,7 +280,7 @@ export function proxyTo(baseUrl: string): (request: AwsRequest) => Promise<AwsRe
       throw new AwsRefusal(
         503,
         'ServiceUnavailable',
-        `The local ${request.service} ${timedOut ? `did not answer within ${EMULATOR_TIMEOUT_MS / 1000} s` : `is unavailable (${(error as Error).message})`}`,
+        `The local ${request.service} ${timedOut ? `did not answer within ${timeoutMs / 1000} s` : `is unavailable (${(error as Error).message})`}`,
       );
     }
     const responseHeaders: Record<string, string> = {};

@@ -159,6 +159,15 @@ describe('the endpoint under hostile input', () => {
     }
   });
 
+  it("refuses a stand-in's steering request that is not JSON, and keeps serving", async () => {
+    const url = testCloud().urls['stand-in https://data.ny.gov'] ?? '';
+    const admin = url.replace(/\/([^/]+)$/, '/__stand-in/$1');
+    const broken = await fetch(`${admin}/datasets/nqur-w4p7`, { method: 'PUT', body: '{"rows": [' });
+    expect(broken.status).toBe(400);
+    expect((await fetch(`${admin}/faults`, { method: 'POST', body: 'not json' })).status).toBe(400);
+    expect((await fetch(`${url}/resource/nqur-w4p7.json?$limit=1`)).status).toBe(200);
+  });
+
   it('still answers every client afterwards, and made nothing of what it refused', async () => {
     expect((await fetch(`${testCloud().endpoint}/_local/health`)).status).toBe(200);
     expect((await local().functions()).length).toBeGreaterThan(0);
