@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Fault } from './client';
 import { AwsRefusal, type AwsResponse, awsError, type ErrorProtocol, type Operation, type SignedRequest } from './operations';
 import type { AccessControl } from './services/iam/accessControl';
+import { answerUnparsable } from './unparsable';
 
 export type { Fault } from './client';
 export { type AwsResponse, awsError } from './operations';
@@ -77,6 +78,7 @@ export class Endpoint {
     this.server = createServer((req, res) => {
       this.dispatch(req, res).catch((error: Error) => send(res, awsError(500, 'InternalFailure', error.message)));
     });
+    this.server.on('clientError', answerUnparsable);
     await new Promise<void>((resolve, reject) => {
       this.server?.once('error', reject);
       this.server?.listen(this.port, '127.0.0.1', resolve);

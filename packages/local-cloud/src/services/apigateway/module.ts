@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type CloudContext, functionFromTarget, type LocalModule } from '../../context';
+import { answerUnparsable } from '../../unparsable';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { resourcesOfType } from '../cloudformation/template';
 import { serviceMayInvoke } from '../lambda/module';
@@ -64,6 +65,7 @@ export function httpApiModule(): LocalModule {
               reply(res, 500, { message: 'Internal Server Error' });
             });
           });
+          server.on('clientError', answerUnparsable);
           await new Promise<void>((resolve, reject) => {
             server.once('error', reject);
             server.listen(port, '127.0.0.1', resolve);

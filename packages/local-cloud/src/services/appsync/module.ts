@@ -13,6 +13,7 @@ import {
   validate,
 } from 'graphql';
 import { type CloudContext, functionFromTarget, type LocalModule, resourcesAcross, type TemplateResource } from '../../context';
+import { answerUnparsable } from '../../unparsable';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import type { LocalFunction } from '../lambda/runtime';
 import { type AuthMode, authorize, type Caller, cognitoVerifier, UnauthorizedError } from './auth';
@@ -93,6 +94,7 @@ export function appSyncModule(): LocalModule {
             reply(res, 500, { errors: [{ message: 'Internal server error', errorType: 'InternalFailure' }] });
           });
         });
+        server.on('clientError', answerUnparsable);
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
           server.listen(port, '127.0.0.1', resolve);
