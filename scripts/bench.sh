@@ -4,6 +4,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 pnpm exec tsx bench/bundles.ts
+# BENCH_ONLY=startup: only the local cloud's start to ready (for a before/after of a change to it).
+[ "${BENCH_ONLY:-}" = startup ] && exit 0
 for bench in services/*/bench/*.ts; do
   [ -e "$bench" ] && pnpm exec tsx "$bench"
 done

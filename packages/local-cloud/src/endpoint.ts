@@ -102,10 +102,12 @@ export class Endpoint {
       CREDENTIAL.exec(String(req.headers.authorization ?? '')) ?? CREDENTIAL.exec(`Credential=${url.searchParams.get('X-Amz-Credential') ?? ''}`);
     const target = String(req.headers['x-amz-target'] ?? '');
     const unsignedService = credential ? undefined : this.unsigned.get(target.split('.')[0] ?? '');
-    if (!credential && !unsignedService) return send(res, awsError(403, 'MissingAuthenticationToken', 'Sign requests with SigV4 (any local credentials work)'));
+    if (!credential && !unsignedService) {
+      return send(res, awsError(403, 'MissingAuthenticationToken', 'Sign requests with SigV4 (any local credentials work)', protocolOf(req, url, body)));
+    }
     const [, accessKeyId = '', , service = unsignedService ?? ''] = credential ?? [];
     const route = this.routes.get(service);
-    if (!route) return send(res, awsError(400, 'UnknownService', `The local cloud has no ${service} service`));
+    if (!route) return send(res, awsError(400, 'UnknownService', `The local cloud has no ${service} service`, protocolOf(req, url, body)));
 
     const { name: caller, principal } = this.iam.caller(accessKeyId);
     const signed: SignedRequest = {
@@ -237,6 +239,16 @@ function send(res: ServerResponse, response: AwsResponse): void {
   if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-length')) headers['content-length'] = String(length);
   res.writeHead(response.status, headers);
   res.end(res.req.method === 'HEAD' ? undefined : response.body);
+}
+
+/**
+ * The protocol a request speaks when no module can say (an unknown service, no credential): the
+ * query protocol by its Action, JSON otherwise, so that the client can read the refusal.
+ */
+function protocolOf(req: IncomingMessage, url: URL, body: Buffer): ErrorProtocol {
+  if (req.headers['x-amz-target'] || String(req.headers['content-type'] ?? '').includes('json')) return 'json';
+  const form = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(body.toString()) : undefined;
+  return url.searchParams.has('Action') || form?.has('Action') ? 'query' : 'json';
 }
 
 /** How long an emulator may take to answer one request: beyond SQS's longest poll (20 s), short of never. */

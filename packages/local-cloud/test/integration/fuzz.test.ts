@@ -130,6 +130,19 @@ const probes: Probe[] = [
   { name: 'empty credential', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=, SignedHeaders=host, Signature=0' }, body: '{}', protocol: 'json' },
   { name: 'credential without scope', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=abc/aws4_request' }, body: '{}', protocol: 'json' },
   { name: 'unknown service', headers: { authorization: scope('kinesis') }, body: '{}', protocol: 'json' },
+  {
+    name: 'unknown query service',
+    headers: { authorization: scope('elasticache'), 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'Action=DescribeCacheClusters&Version=2015-02-02',
+    protocol: 'query',
+  },
+  {
+    name: 'unsigned query call',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body: 'Action=ListQueues&Version=2012-11-05',
+    protocol: 'query',
+  },
+  { name: 'unsigned query string call', method: 'GET', path: '/?Action=GetCallerIdentity&Version=2011-06-15', protocol: 'query' },
   { name: 'service name of path characters', headers: { authorization: scope('..%2F..') }, body: '{}', protocol: 'json' },
   { name: 'presigned garbage', method: 'GET', path: '/?X-Amz-Credential=%00%01', protocol: 'json' },
   // Headers too big for any server: Node's HTTP parser answers 431 before the endpoint sees them.
