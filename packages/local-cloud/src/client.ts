@@ -13,7 +13,7 @@ export interface Fault {
   service: string;
   action?: string;
   caller?: string;
-  /** Only requests whose body contains this text. */
+  /** Only requests whose body or path contains this text (an S3 key, a queue name). */
   match?: string;
   count: number;
   status: number;

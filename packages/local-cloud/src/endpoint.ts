@@ -165,7 +165,7 @@ export class Endpoint {
         candidate.service === request.service &&
         (!candidate.action || candidate.action === request.action) &&
         (!candidate.caller || candidate.caller === request.caller) &&
-        (!candidate.match || request.body.includes(candidate.match)),
+        (!candidate.match || request.body.includes(candidate.match) || request.path.includes(candidate.match)),
     );
     if (!fault) return undefined;
     fault.count -= 1;

@@ -9,14 +9,17 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { composeEmail, createDocumentClient, sendEmail } from '@zero-idle/core';
 import { portsFrom, readState } from '@zero-idle/local-cloud/client';
-import { canDecide, DECISIONS, type Decision, type SubmissionState } from '../src/domain/submission';
+import { canDecide, DECISIONS, type Decision, type Part, type Submission, type SubmissionState } from '../src/domain/submission';
+import { visible } from '../src/mail/headers';
 import { submissionStore } from '../src/store';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const usage = `Usage: npm run editor -- <command>
   queue                         counts by state, and the oldest unread
+  show <id>                     one submission: its author, state, and every part it came with
   take                          the oldest unread submission becomes yours (reading)
-  download <id> [--out dir]     save its manuscript (progress on stderr)
+  download <id> [part] [--out dir]
+                                save its manuscript, or the part numbered or named in show (progress on stderr)
   set <id> accepted|rejected|held   record the decision and email the author (templates/<decision>.txt)
 Targets the local cloud (npm run dev) unless --aws is given; --stage (dev), --port-base (4566),
 --from (the submissions address the decisions come from).`;
@@ -39,7 +42,55 @@ if (!values.aws) {
 }
 const store = submissionStore(createDocumentClient(), `story-submissions-${values.stage}`);
 const bucket = `story-submissions-${values.stage}-mail`;
-const STATES: SubmissionState[] = ['unread', 'reading', 'held', 'accepted', 'rejected', 'no-manuscript', 'flagged', 'failed', 'receiving'];
+const STATES: SubmissionState[] = [
+  'unread',
+  'reading',
+  'held',
+  'accepted',
+  'rejected',
+  'no-manuscript',
+  'not-answered',
+  'automatic',
+  'flagged',
+  'failed',
+  'receiving',
+];
+
+/** Every text a sender wrote (titles, names, file names) is shown with its control characters visible: a title cannot drive the terminal. */
+const shown = (text: string | undefined) => visible(text ?? '');
+
+function describe(submission: Submission): string {
+  const lines = [
+    `${submission.id}  ${submission.state}  received ${submission.receivedAt}`,
+    `  "${shown(submission.title)}" by ${shown(submission.authorName)} <${shown(submission.authorEmail)}>`,
+  ];
+  if (submission.fromEmail && submission.fromEmail !== submission.authorEmail)
+    lines.push(`  from ${shown(submission.fromName)} <${shown(submission.fromEmail)}>`);
+  if (submission.notAnswered) lines.push(`  not answered: ${shown(submission.notAnswered)}`);
+  if (submission.error) lines.push(`  error: ${shown(submission.error)}`);
+  for (const [index, part] of (submission.parts ?? []).entries()) {
+    const mark = part.key === submission.manuscript?.key ? '  (manuscript)' : '';
+    lines.push(`  ${String(index + 1).padStart(2)}. ${shown(part.filename ?? part.name)}  ${part.contentType}  ${part.size} bytes${mark}`);
+  }
+  return lines.join('\n');
+}
+
+/** The part `download` saves: by its number or name in `show`, the manuscript when none is named. */
+function partOf(submission: Submission, wanted: string | undefined): Part {
+  const parts = submission.parts ?? [];
+  const part = !wanted
+    ? submission.manuscript
+    : /^\d+$/.test(wanted)
+      ? parts[Number(wanted) - 1]
+      : parts.find((candidate) => candidate.filename === wanted || candidate.name === wanted);
+  if (!part)
+    throw new Error(
+      wanted
+        ? `Submission ${submission.id} has no part ${wanted}; see: npm run editor -- show ${submission.id}`
+        : `Submission ${submission.id} has no manuscript; see: npm run editor -- show ${submission.id}`,
+    );
+  return part;
+}
 
 /** A template file: a Subject: line, a blank line, the text; {{name}} and {{title}} are filled in. */
 function decisionEmail(decision: Decision, values: { name: string; title: string }) {
@@ -65,8 +116,15 @@ async function main(): Promise<void> {
       const oldest = await store.oldest('unread', 5);
       if (oldest.length) console.log('\noldest unread:');
       for (const submission of oldest)
-        console.log(`  ${submission.id}  ${submission.receivedAt}  "${submission.title}" by ${submission.authorName} <${submission.authorEmail}>`);
+        console.log(
+          `  ${submission.id}  ${submission.receivedAt}  "${shown(submission.title)}" by ${shown(submission.authorName)} <${shown(submission.authorEmail)}>`,
+        );
       return;
+    }
+    case 'show': {
+      const submission = id ? await store.get(id) : undefined;
+      if (!submission) throw new Error(`No submission ${id}`);
+      return console.log(describe(submission));
     }
     case 'take': {
       // Another editor may take the same one at the same moment: the conditional move decides, try the next.
@@ -74,16 +132,17 @@ async function main(): Promise<void> {
         const [oldest] = await store.oldest('unread', 1);
         if (!oldest) return console.log('Nothing unread.');
         if (await store.move(oldest.id, ['unread'], 'reading', new Date().toISOString())) {
-          return console.log(JSON.stringify({ ...oldest, state: 'reading' }, null, 2));
+          return console.log(JSON.stringify({ ...oldest, state: 'reading' }, (_key, value) => (typeof value === 'string' ? shown(value) : value), 2));
         }
       }
       throw new Error('Could not take a submission: other editors keep taking them; try again');
     }
     case 'download': {
       const submission = id ? await store.get(id) : undefined;
-      if (!submission?.manuscript) throw new Error(`No submission ${id} with a manuscript`);
-      const { Body, ContentLength = 0 } = await new S3Client({}).send(new GetObjectCommand({ Bucket: bucket, Key: submission.manuscript.key }));
-      const file = join(values.out, submission.manuscript.key.split('/').pop() ?? 'manuscript');
+      if (!submission) throw new Error(`No submission ${id}`);
+      const part = partOf(submission, decision);
+      const { Body, ContentLength = 0 } = await new S3Client({}).send(new GetObjectCommand({ Bucket: bucket, Key: part.key }));
+      const file = join(values.out, part.key.split('/').pop() ?? 'part');
       let received = 0;
       let shown = -1;
       const progress = new Transform({

@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createDocumentClient, loadConfig } from '@zero-idle/core';
+import { createDocumentClient, loadConfig, sendEmail } from '@zero-idle/core';
 import * as z from 'zod/mini';
+import type { ReceiveDependencies } from './domain/receive';
+import { mailbox } from './mailbox';
 import { submissionStore } from './store';
 
 export const config = loadConfig(
@@ -13,6 +17,14 @@ export const config = loadConfig(
   }),
 );
 
-export const store = submissionStore(createDocumentClient(), config.TABLE_NAME);
-export const s3 = new S3Client({});
-export const ses = new SESv2Client({});
+const ses = new SESv2Client({});
+
+export const receiveDependencies: ReceiveDependencies = {
+  ...mailbox(new S3Client({}), config.BUCKET),
+  records: submissionStore(createDocumentClient(), config.TABLE_NAME),
+  send: (to, email) => sendEmail(ses, { from: config.SUBMISSIONS_ADDRESS, to: [to], ...email }),
+  editorEmail: config.EDITOR_EMAIL,
+  now: Date.now,
+  newToken: randomUUID,
+  sleep: (ms) => setTimeout(ms),
+};

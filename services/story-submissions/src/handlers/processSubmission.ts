@@ -1,9 +1,7 @@
-import { createHandler, sendEmail } from '@zero-idle/core';
+import { createHandler } from '@zero-idle/core';
 import * as z from 'zod/mini';
-import { config, s3, ses, store } from '../dependencies';
-import { confirmationEmail, editorNotification, noManuscriptEmail } from '../domain/emails';
-import { isFlagged, manuscriptOf, type Submission, submissionId } from '../domain/submission';
-import { failureRecord, parseStoredMessage } from '../process';
+import { config, receiveDependencies } from '../dependencies';
+import { receiveSubmission } from '../domain/receive';
 
 const s3Event = z.object({
   Records: z.array(
@@ -14,72 +12,32 @@ const s3Event = z.object({
   ),
 });
 
-async function send(to: string, email: ReturnType<typeof confirmationEmail>): Promise<string | undefined> {
-  const result = await sendEmail(ses, { from: config.SUBMISSIONS_ADDRESS, to: [to], ...email });
-  return result.ok ? undefined : `${to}: ${result.error.message}`;
+/** Mail SES stores is under inbox/ in the service's bucket; the notification filters on both. */
+const INBOX_PREFIX = 'inbox/';
+
+/** An event this function must never act on (another bucket, another prefix): nothing is written, and the failure queue shows it. */
+export class ForeignEvent extends Error {
+  override name = 'ForeignEvent';
 }
 
 /**
- * A message SES stored in the bucket: parse it as a stream, store its parts, record the submission,
- * and write to the author and the editor. Duplicates make nothing; spam or viruses are recorded and
- * flagged, never answered; a message that cannot be processed gets a failure record, and its raw
- * copy stays in the bucket.
+ * A message SES stored in the bucket becomes one submission (domain/receive.ts). An event for anything
+ * else is refused before a byte is read; a fault fails the invocation, so Lambda retries it and,
+ * after its attempts, the event and its error reach the failure queue.
  */
 export const handler = createHandler({ event: s3Event }, async (event, { log }) => {
-  const outcomes: string[] = [];
-  for (const record of event.Records) {
+  const messages = event.Records.map((record) => {
+    // S3 event keys are URL-encoded, with "+" for spaces.
     const rawKey = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-    const receivedAt = record.eventTime;
-    let parsed: Awaited<ReturnType<typeof parseStoredMessage>>;
-    try {
-      parsed = await parseStoredMessage(s3, record.s3.bucket.name, rawKey, (id) => store.claim(id, rawKey, receivedAt));
-    } catch (error) {
-      await store.finish(failureRecord(submissionId(undefined, rawKey), rawKey, receivedAt, error as Error));
-      log({ rawKey, outcome: 'failed', error: (error as Error).message });
-      outcomes.push('failed');
-      continue;
+    if (record.s3.bucket.name !== config.BUCKET || !rawKey.startsWith(INBOX_PREFIX)) {
+      throw new ForeignEvent(
+        `Not a message SES stored for this service: s3://${record.s3.bucket.name}/${rawKey} (expected s3://${config.BUCKET}/${INBOX_PREFIX}...)`,
+      );
     }
-    const base: Submission = {
-      id: parsed.id,
-      state: 'receiving',
-      rawKey,
-      receivedAt,
-      rawSize: record.s3.object.size,
-      title: parsed.subject || '(no subject)',
-      authorName: parsed.from?.name,
-      authorEmail: parsed.from?.address,
-      verdicts: parsed.verdicts,
-    };
-    if (parsed.duplicate) {
-      outcomes.push('duplicate');
-      continue;
-    }
-    if (isFlagged(parsed.verdicts)) {
-      await store.finish({ ...base, state: 'flagged' });
-      outcomes.push('flagged');
-      continue;
-    }
-    if (!parsed.from) {
-      await store.finish(failureRecord(parsed.id, rawKey, receivedAt, new Error('The message has no sender address to answer')));
-      outcomes.push('failed');
-      continue;
-    }
-    const manuscript = manuscriptOf(parsed.parts);
-    const submission: Submission = { ...base, state: manuscript ? 'unread' : 'no-manuscript', parts: parsed.parts, manuscript };
-    await store.finish(submission);
-    const values = { name: parsed.from.name, title: submission.title ?? '', id: parsed.id };
-    const failures = manuscript
-      ? [
-          await send(parsed.from.address, confirmationEmail(values)),
-          await send(config.EDITOR_EMAIL, editorNotification({ ...values, email: parsed.from.address, manuscript: manuscript.name })),
-        ]
-      : [await send(parsed.from.address, noManuscriptEmail(values))];
-    const emailError = failures.filter(Boolean).join('; ');
-    // A failed email is kept on the record for the editor to see; the submission itself is safe.
-    if (emailError) await store.finish({ ...submission, error: `email: ${emailError}` });
-    outcomes.push(submission.state);
-    log({ id: parsed.id, state: submission.state, parts: parsed.parts.length, emailError: emailError || undefined });
-  }
+    return { rawKey, receivedAt: record.eventTime, size: record.s3.object.size };
+  });
+  const outcomes: string[] = [];
+  for (const message of messages) outcomes.push(await receiveSubmission(receiveDependencies, message));
   log({ outcomes });
   return { outcomes };
 });

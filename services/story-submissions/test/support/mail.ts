@@ -1,11 +1,16 @@
 import { execFile } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient } from '@zero-idle/core';
 import { TEST_PORT_BASE, testCloud } from '@zero-idle/local-cloud/testing';
 import nodemailer from 'nodemailer';
-import type { Submission } from '../../src/domain/submission';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type Mail from 'nodemailer/lib/mailer';
+import { envelopeOf } from '../../src/domain/envelope';
+import { type Submission, submissionId } from '../../src/domain/submission';
+import { digestMessage } from '../../src/mail/readMessage';
 import { submissionStore } from '../../src/store';
 
 export const INBOX = 'submissions@stories.example.com';
@@ -59,4 +64,23 @@ export async function editor(...args: string[]): Promise<{ stdout: string; stder
       maxBuffer: 10 * 1024 * 1024,
     },
   );
+}
+
+/** A message as a mail client builds it: the bytes every delivery of it carries. */
+export async function compose(mail: Mail.Options): Promise<Buffer> {
+  return new MailComposer(mail).compile().build();
+}
+
+/** Delivers raw bytes over SMTP, as a mail server does (the envelope sender defaults to the From address). */
+export async function deliver(raw: Buffer, envelope: { from?: string; to?: string[] } = {}): Promise<void> {
+  const { headers } = await digestMessage(Readable.from([raw]));
+  const from = envelope.from ?? envelopeOf(headers).from?.address ?? '';
+  await mailer().sendMail({ envelope: { from, to: envelope.to ?? [INBOX] }, raw });
+}
+
+/** The id processSubmission gives the message (Message-ID, sender, content): what the test looks for in the table. */
+export async function submissionIdOf(raw: Buffer): Promise<string> {
+  const { headers, bodyDigest } = await digestMessage(Readable.from([raw]));
+  const envelope = envelopeOf(headers);
+  return submissionId({ messageId: envelope.messageId, sender: envelope.from?.address, bodyDigest });
 }

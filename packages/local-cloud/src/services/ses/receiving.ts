@@ -3,6 +3,8 @@ import { SMTPServer } from 'smtp-server';
 import { type CloudContext, type LocalModule, resourcesAcross } from '../../context';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { putObject } from '../s3/module';
+import { authenticationHeaders } from './authentication';
+import { scanMessage } from './scan';
 
 interface ReceiptRule {
   name: string;
@@ -13,9 +15,6 @@ interface ReceiptRule {
   scan: boolean;
 }
 
-/** The test strings every scanner recognises: GTUBE marks spam, EICAR marks a virus. */
-const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
-const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 
 /**
@@ -34,8 +33,14 @@ export function sesReceivingModule(): LocalModule {
     coverage: {
       service: 'Amazon SES',
       by: 'the local cloud (SMTP on 127.0.0.1)',
-      eventSources: ['receipt rules with an S3 action (spam and virus verdicts when the rule scans), messages up to 40 MB'],
-      notEmulated: ['receipt rule actions other than S3 (refused in a template)', 'the AMAZON_SES_SETUP_NOTIFICATION object SES writes when a rule is made'],
+      eventSources: [
+        'receipt rules with an S3 action, messages up to 40 MB; spam and virus verdicts on decoded parts when the rule scans (GTUBE, EICAR); SPF and DMARC verdicts by a local rule (the envelope domain aligned with the From domain passes)',
+      ],
+      notEmulated: [
+        'receipt rule actions other than S3 (refused in a template)',
+        'the AMAZON_SES_SETUP_NOTIFICATION object SES writes when a rule is made',
+        'DKIM signature checks (dkim=none) and SPF lookups in DNS (the local rule stands in)',
+      ],
     },
     needs: ['s3'],
     async start(context) {
@@ -72,15 +77,14 @@ export function sesReceivingModule(): LocalModule {
               // SES writes as itself, for the rule: the bucket policy decides, message by message.
               const denied = sesMayNotWrite(context, rule, key);
               if (denied) throw new Error(`rule ${rule.name} could not write to bucket ${rule.bucket}: ${denied}`);
-              const text = raw.toString('latin1');
-              const spam = rule.scan ? (text.includes(GTUBE) ? 'FAIL' : 'PASS') : 'PROCESSING_FAILED';
-              const virus = rule.scan ? (text.includes(EICAR) ? 'FAIL' : 'PASS') : 'PROCESSING_FAILED';
+              const { spam, virus } = rule.scan ? await scanMessage(raw) : { spam: 'PROCESSING_FAILED', virus: 'PROCESSING_FAILED' };
               const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+              const helo = session.clientHostname;
               const headers = [
                 `Return-Path: <${from}>`,
-                `Received: from ${session.clientHostname} (${session.remoteAddress}) by inbound-smtp.${context.region}.amazonaws.com with SMTP id ${messageId} for ${recipient}; ${new Date().toUTCString()}`,
-                `X-SES-Spam-Verdict: ${spam}`,
-                `X-SES-Virus-Verdict: ${virus}`,
+                `Received: from ${helo} (${session.remoteAddress}) by inbound-smtp.${context.region}.amazonaws.com with SMTP id ${messageId} for ${recipient}; ${new Date().toUTCString()}`,
+                ...(rule.scan ? [`X-SES-Spam-Verdict: ${spam}`, `X-SES-Virus-Verdict: ${virus}`] : []),
+                ...authenticationHeaders(raw, { envelopeFrom: from, clientIp: session.remoteAddress, helo }),
                 `X-SES-Receipt: local ${rule.name}`,
               ].join('\r\n');
               const object = Buffer.concat([Buffer.from(`${headers}\r\n`), raw]);

@@ -1,0 +1,43 @@
+// Real messages, sent as mail servers send them: each over SMTP to the submissions address, then the
+// table, the stored parts and the author's inbox checked against what a person would expect.
+import { describe, expect, it } from '@jest/globals';
+import { emailsTo, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { corpus } from '../support/corpus';
+import { deliver, editor, listKeys, store, submissionIdOf, waitForSubmission } from '../support/mail';
+
+describe('the MIME corpus over SMTP', () => {
+  it.each(corpus.map((message) => [message.name, message] as const))(
+    '%s',
+    async (_name, message) => {
+      await deliver(message.raw, { from: message.envelopeFrom });
+      const id = await submissionIdOf(message.raw);
+      const submission = await waitForSubmission(id, (s) => s.state !== 'receiving', 30_000);
+      const { expected } = message;
+      expect(submission?.state).toBe(expected.state);
+      if (expected.title) expect(submission?.title).toBe(expected.title);
+      if (expected.authorEmail) expect(submission?.authorEmail).toBe(expected.authorEmail);
+      if (expected.parts) {
+        expect(submission?.parts?.map((part) => part.name)).toEqual(expected.parts);
+        expect((await listKeys(`submissions/${id}/`)).sort()).toEqual(submission?.parts?.map((part) => part.key).sort());
+      }
+      if (expected.manuscript) expect(submission?.manuscript?.filename).toBe(expected.manuscript);
+      else if (expected.state !== 'unread') expect(submission?.manuscript).toBeUndefined();
+      const answered = submission?.authorEmail ?? '';
+      if (expected.emails.length) {
+        expect((await waitForEmails(answered, expected.emails.length)).map((email) => email.subject)).toEqual(expected.emails);
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(answered ? await emailsTo(answered) : []).toEqual([]);
+      }
+    },
+    60_000,
+  );
+
+  it('leaves none of them receiving, and the editor sees every state', async () => {
+    const ids = await Promise.all(corpus.map((message) => submissionIdOf(message.raw)));
+    const states = await Promise.all(ids.map(async (id) => (await store.get(id))?.state));
+    expect(states.filter((state) => state === 'receiving' || state === undefined)).toEqual([]);
+    const { stdout } = await editor('queue');
+    for (const state of ['unread', 'no-manuscript', 'not-answered', 'automatic', 'failed']) expect(stdout).toMatch(new RegExp(`^${state}\\s+\\d+`, 'm'));
+  });
+});

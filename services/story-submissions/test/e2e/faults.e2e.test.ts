@@ -1,0 +1,94 @@
+// What must never be lost or invented: a message S3 fails to give is retried, reaches the failure
+// queue, and is processed on the replay; an event for anything else writes nothing.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from '@jest/globals';
+import { createDocumentClient } from '@zero-idle/core';
+import { failureReports, injectFault, pendingFaults, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { BUCKET, compose, INBOX, PROCESS, s3, submissionIdOf, waitForSubmission } from '../support/mail';
+
+const lambda = () => new LambdaClient({});
+const invoke = async (event: unknown) => {
+  const response = await lambda().send(new InvokeCommand({ FunctionName: PROCESS, Payload: Buffer.from(JSON.stringify(event)) }));
+  return {
+    functionError: response.FunctionError,
+    payload: JSON.parse(Buffer.from(response.Payload ?? []).toString() || 'null') as { errorType?: string; errorMessage?: string },
+  };
+};
+const withRawKey = async (rawKey: string) =>
+  (
+    await createDocumentClient().send(
+      new ScanCommand({ TableName: 'story-submissions-dev', FilterExpression: 'rawKey = :key', ExpressionAttributeValues: { ':key': rawKey } }),
+    )
+  ).Items ?? [];
+
+interface FailureReport {
+  requestContext: { condition: string; approximateInvokeCount: number };
+  requestPayload: { Records: Array<{ s3: { object: { key: string } } }> };
+  responsePayload: { errorType: string; errorMessage: string };
+}
+
+describe('faults and foreign events', () => {
+  it("refuses AWS's sample S3 event (another bucket) and writes nothing", async () => {
+    // aws/aws-lambda-go events/testdata/s3-event.json (see test/fixtures/README.md).
+    const sample = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/aws-lambda-go/s3-event.json', import.meta.url)), 'utf8'));
+    const { functionError, payload } = await invoke(sample);
+    expect(functionError).toBe('Unhandled');
+    expect(payload).toMatchObject({ errorType: 'ForeignEvent', errorMessage: expect.stringContaining('s3://sourcebucket/Happy Face.jpg') });
+    expect(await withRawKey('Happy Face.jpg')).toEqual([]);
+
+    const elsewhere = structuredClone(sample);
+    elsewhere.Records[0].s3.bucket.name = BUCKET;
+    elsewhere.Records[0].s3.object.key = 'submissions/not-mail.docx';
+    expect((await invoke(elsewhere)).payload).toMatchObject({ errorType: 'ForeignEvent' });
+    expect(await withRawKey('submissions/not-mail.docx')).toEqual([]);
+  });
+
+  it('retries a message S3 will not give, reports it on the failure queue, and processes it on the replay', async () => {
+    const from = `faults-${Date.now()}@example.com`;
+    const raw = await compose({
+      from,
+      to: INBOX,
+      subject: 'Through the storm',
+      messageId: `<storm-${Date.now()}@example.com>`,
+      text: 'x',
+      attachments: [{ filename: 'storm.docx', content: 'story' }],
+    });
+    const rawKey = `inbox/storm-${Date.now()}`;
+    // Every attempt fails: the SDK's three tries in each of Lambda's three invocations.
+    await injectFault({
+      service: 's3',
+      action: 'GetObject',
+      match: rawKey,
+      count: 9,
+      status: 503,
+      code: 'SlowDown',
+      message: 'Please reduce your request rate.',
+    });
+    // Stored as SES stores mail (a PutObject under inbox/), so that the fault can name the key.
+    await s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: rawKey, Body: raw }));
+
+    const ours = (report: FailureReport) => report.requestPayload.Records[0]?.s3.object.key === rawKey;
+    let reports: FailureReport[] = [];
+    for (const deadline = Date.now() + 60_000; !reports.length && Date.now() < deadline; ) {
+      reports = (await failureReports<FailureReport>('story-submissions-dev-process-submission-failures', 5_000)).filter(ours);
+    }
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      responsePayload: { errorType: 'SlowDown' },
+    });
+    expect(await pendingFaults(rawKey)).toEqual([]);
+    // Nothing failed is recorded: S3 may give it next time.
+    expect((await withRawKey(rawKey)).map((item) => item.state)).not.toContain('failed');
+
+    const replay = await invoke(reports[0]?.requestPayload);
+    expect(replay.functionError).toBeUndefined();
+    expect(await waitForSubmission(await submissionIdOf(raw))).toMatchObject({ state: 'unread', rawKey });
+    expect((await withRawKey(rawKey)).map((item) => item.state)).toEqual(['unread']);
+    expect((await waitForEmails(from)).map((email) => email.subject)).toEqual(['We received your submission: Through the storm']);
+  }, 90_000);
+});
