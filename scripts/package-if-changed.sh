@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packages every service through compose when a source, config or lockfile is newer than the last package
-# (packages/core is bundled into the functions; the local cloud is not, so its changes need no packaging),
+# (packages/core and packages/charsets are bundled into the functions; the local cloud is not, so its changes need no packaging),
 # then checks the compiled templates as AWS would (scripts/check-templates.sh): a failed check fails the
 # setup, and the stamp is not written, so the next command packages and checks again.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$ROOT"
 stamp="$ROOT/.local-cloud/packaged"
 newer=""
 if [ -f "$stamp" ]; then
-  newer=$(find services packages/core serverless.shared.yml serverless-compose.yml pnpm-lock.yaml \
+  newer=$(find services packages/core packages/charsets serverless.shared.yml serverless-compose.yml pnpm-lock.yaml \
     \( -name node_modules -o -name .serverless -o -name .esbuild -o -name test -o -name bench \) -prune -o \
     -type f -newer "$stamp" -print -quit)
 fi

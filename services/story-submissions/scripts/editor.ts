@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const usage = `Usage: npm run editor -- <command>
   queue                         counts by state, and the oldest unread
   show <id>                     one submission: its author, state, and every part it came with
-  take                          the oldest unread submission becomes yours (reading)
+  take [id]                     the oldest unread submission (or that one) becomes yours (reading)
   download <id> [part] [--out dir]
                                 save its manuscript, or the part numbered or named in show (progress on stderr)
   set <id> accepted|rejected|held   record the decision and email the author (templates/<decision>.txt)
@@ -127,6 +127,12 @@ async function main(): Promise<void> {
       return console.log(describe(submission));
     }
     case 'take': {
+      if (id) {
+        const wanted = await store.get(id);
+        if (!wanted || !(await store.move(id, ['unread'], 'reading', new Date().toISOString())))
+          throw new Error(`Submission ${id} is not unread (${wanted?.state ?? 'no such submission'}); see: npm run editor -- show ${id}`);
+        return console.log(JSON.stringify({ ...wanted, state: 'reading' }, (_key, value) => (typeof value === 'string' ? shown(value) : value), 2));
+      }
       // Another editor may take the same one at the same moment: the conditional move decides, try the next.
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const [oldest] = await store.oldest('unread', 1);

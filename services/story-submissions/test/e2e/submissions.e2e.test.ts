@@ -56,8 +56,14 @@ describe('story-submissions end to end', () => {
     expect((await emailsTo(EDITOR)).some((email) => email.subject === 'New submission: The Clockwork Garden by Ada Author')).toBe(true);
 
     expect((await editor('queue')).stdout).toMatch(/unread\s+\d+/);
-    const taken = JSON.parse((await editor('take')).stdout) as { id: string; state: string };
+    // Other tests' stories arrive meanwhile: the oldest unread is one at least as old as this one.
+    const oldest = JSON.parse((await editor('take')).stdout) as { id: string; state: string; receivedAt: string };
+    expect(oldest.state).toBe('reading');
+    expect(oldest.receivedAt <= (submission?.receivedAt ?? '')).toBe(true);
+    expect((await store.get(oldest.id))?.state).toBe('reading');
+    const taken = oldest.id === submission?.id ? oldest : (JSON.parse((await editor('take', submission?.id ?? '')).stdout) as { id: string; state: string });
     expect(taken).toMatchObject({ id: submission?.id, state: 'reading' });
+    await expect(editor('take', taken.id)).rejects.toMatchObject({ stderr: expect.stringContaining('is not unread (reading)') });
     const out = await mkdtemp(join(tmpdir(), 'editor-'));
     const { stdout, stderr } = await editor('download', submission?.id ?? '', '--out', out);
     expect(stderr).toContain(`100% of ${manuscript.length} bytes`);

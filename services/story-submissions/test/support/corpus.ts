@@ -21,7 +21,14 @@ export interface CorpusMessage {
   };
 }
 
-const fixture = (path: string) => readFileSync(fileURLToPath(new URL(`../fixtures/mime/${path}`, import.meta.url)));
+/** A fixture as it travels over SMTP: lines end in CRLF (the files keep their authors' LF). */
+const fixture = (path: string) =>
+  Buffer.from(
+    readFileSync(fileURLToPath(new URL(`../fixtures/mime/${path}`, import.meta.url)))
+      .toString('latin1')
+      .replace(/\r?\n/g, '\r\n'),
+    'latin1',
+  );
 const crlf = (lines: Array<string | Buffer>) =>
   Buffer.concat(lines.flatMap((line) => [Buffer.isBuffer(line) ? line : Buffer.from(line, 'latin1'), Buffer.from('\r\n')]));
 const b64 = (bytes: Buffer | string) => Buffer.from(bytes).toString('base64');
@@ -152,12 +159,12 @@ export const corpus: CorpusMessage[] = [
     name: 'ISO-2022-JP subject and name',
     raw: story(
       'jis',
-      ['From: haru@jis.example', `Subject: =?ISO-2022-JP?B?${b64(Buffer.from('1b244238294e2a386c1b2842', 'hex'))}?=`],
+      ['From: haru@jis.example', `Subject: =?ISO-2022-JP?B?${b64(Buffer.from('1b24423d55244e4a2a386c1b2842', 'hex'))}?=`],
       [
         text('添付します。'),
         file(
           'application/pdf',
-          `attachment; filename="=?ISO-2022-JP?B?${b64(Buffer.from('1b2442557d244e4a2a386c1b28422e706466', 'hex'))}?="`,
+          `attachment; filename="=?ISO-2022-JP?B?${b64(Buffer.from('1b24423d55244e4a2a386c1b28422e706466', 'hex'))}?="`,
           '%PDF-1.4 story',
         ),
       ],
