@@ -20,7 +20,7 @@ export async function sendApplicantEmail(
   recipient: User | undefined,
   compose: (user: User) => ComposedEmail,
   claimedAlready = false,
-): Promise<'sent' | 'already sent' | 'no user'> {
+): Promise<'sent' | 'already sent' | 'no user' | 'deactivated'> {
   const { jobId, nanny } = application;
   if (!claimedAlready) {
     const claim = await emails.claimApplicantEmail(jobId, nanny, Date.now(), STALE_CLAIM_MS);
@@ -30,6 +30,11 @@ export async function sendApplicantEmail(
   if (!recipient) {
     await emails.releaseApplicantEmail(jobId, nanny);
     return 'no user';
+  }
+  // A deactivated account is told nothing, about bookings or anything else.
+  if (recipient.status === 'DEACTIVATED') {
+    await emails.releaseApplicantEmail(jobId, nanny);
+    return 'deactivated';
   }
   const result = await sendEmail(ses, { from: sender, to: [recipient.email], ...compose(recipient) });
   if (!result.ok) {

@@ -289,6 +289,16 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
                   ExpressionAttributeValues: { ':accepted': 'ACCEPTED', ':pending': 'PENDING' },
                 },
               },
+              {
+                // The nanny's account as it is now, not as it was when they applied.
+                ConditionCheck: {
+                  TableName: tableName,
+                  Key: keys.user(nanny),
+                  ConditionExpression: 'attribute_exists(pk) AND #status <> :deactivated',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':deactivated': 'DEACTIVATED' },
+                },
+              },
             ],
           }),
         );
@@ -296,10 +306,32 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
         throw explainTransactionFailure(error, [
           { ConditionalCheckFailed: () => new GraphQLError('Conflict', `Job ${job.id} is not open any more`) },
           { ConditionalCheckFailed: () => new GraphQLError('Conflict', `${nanny} has no pending application for job ${job.id}`) },
+          { ConditionalCheckFailed: () => new GraphQLError('Conflict', `${nanny}'s account is deactivated: they cannot be booked`) },
         ]);
       }
       const appliedAt = (await this.getApplication(job.id, nanny))?.appliedAt ?? '';
       return { job: { ...job, status: 'CLOSED', bookedNanny: nanny }, accepted: { jobId: job.id, nanny, status: 'ACCEPTED', appliedAt } };
+    },
+
+    /** Whether the parent ever booked the nanny: the parent's jobs (gsi1), read until one is found. */
+    async hasBooking(parent: string, nanny: string): Promise<boolean> {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            FilterExpression: 'bookedNanny = :nanny',
+            ExpressionAttributeValues: { ':pk': `PARENT#${parent}`, ':nanny': nanny },
+            ProjectionExpression: 'pk',
+            ExclusiveStartKey,
+          }),
+        );
+        if (page.Items?.length) return true;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return false;
     },
 
     async getApplication(jobId: string, nanny: string): Promise<Application | undefined> {

@@ -134,3 +134,15 @@ export const pageArgs = z.object({
   limit: z._default(z.optional(z.nullable(z.int().check(z.gte(1, 'limit is 1 to 100'), z.lte(100, 'limit is 1 to 100')))), 20),
   nextToken: z.optional(z.nullable(z.string())),
 });
+
+/**
+ * Who may read a user's account (email and status, through getUser): the user, an admin, and the
+ * other party of a booking between them (a parent and the nanny they booked, both ways: each needs
+ * the other's email to arrange the job). Anyone else reads the public profile.
+ */
+export function accountReadableBy(viewer: User, user: User, booked: (parent: string, nanny: string) => Promise<boolean>): Promise<boolean> | boolean {
+  if (viewer.username === user.username || viewer.role === 'admin') return true;
+  if (viewer.role === 'parent' && user.role === 'nanny') return booked(viewer.username, user.username);
+  if (viewer.role === 'nanny' && user.role === 'parent') return booked(user.username, viewer.username);
+  return false;
+}

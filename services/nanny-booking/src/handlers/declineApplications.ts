@@ -23,7 +23,10 @@ function readMessage(body: string): Decline | Error {
   return message.ok ? message.value : new Error(`Not a decline message: ${message.problems}`);
 }
 
-async function declineOne({ jobId, nanny, title }: Decline, recipient: User | undefined): Promise<'sent' | 'already sent' | 'no user' | 'unchanged'> {
+async function declineOne(
+  { jobId, nanny, title }: Decline,
+  recipient: User | undefined,
+): Promise<'sent' | 'already sent' | 'no user' | 'deactivated' | 'unchanged'> {
   // Conditional writes: a redelivered message declines nothing twice, and the email goes out once;
   // a message whose decline stuck but whose email failed sends the email on its next receive.
   const { status, claimed } = await emails.declineClaimingEmail(jobId, nanny, Date.now());

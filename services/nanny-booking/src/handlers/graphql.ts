@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { store } from '../dependencies';
 import { cellsAround, distanceKm } from '../domain/geo';
 import {
+  accountReadableBy,
   type Caller,
   canSeeApplications,
   createJobInput,
@@ -65,8 +66,13 @@ const resolvers: Record<string, Resolver> = {
   },
 
   'Query.getUser': async (input, caller) => {
-    await activeCaller(caller);
-    return shown(await store.getUser(args(z.object({ username: z.string() }), input).username));
+    const viewer = await activeCaller(caller);
+    const user = await store.getUser(args(z.object({ username: z.string() }), input).username);
+    if (!user) return null;
+    if (!(await accountReadableBy(viewer, user, (parent, nanny) => store.hasBooking(parent, nanny)))) {
+      throw new GraphQLError('Unauthorized', `Only ${user.username}, an admin or the other party of a booking reads this account; profile(username) is public`);
+    }
+    return shown(user);
   },
 
   'Query.listUsers': async (input, caller) => {

@@ -1,6 +1,7 @@
 // Every operation for every kind of caller: the answer must follow the token's groups and the
 // account's status, never the arguments. AppSync's group rules are enforced by the local AppSync.
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { emailsTo } from '@zero-idle/local-cloud/testing';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { apply, bookedJob, denied, graphql, member, type Person, postJob, signedIn } from '../support/people';
 
@@ -45,8 +46,9 @@ interface Operation {
 
 const operations: Record<string, Operation> = {
   me: { allowed: ['admin', 'parent', 'otherParent', 'nanny', 'otherNanny'], call: (who) => graphql(tokens[who], '{ me { username } }') },
+  // An account (email, status) is the user's own, an admin's, or a booking party's: no parent has booked this nanny yet.
   getUser: {
-    allowed: ['admin', 'parent', 'otherParent', 'nanny', 'otherNanny'],
+    allowed: ['admin', 'nanny'],
     call: (who) => graphql(tokens[who], 'query($u: ID!) { getUser(username: $u) { username } }', { u: people.nanny.username }),
   },
   listUsers: { allowed: ['admin'], call: (who) => graphql(tokens[who], '{ listUsers(limit: 5) { items { username } } }') },
@@ -148,5 +150,60 @@ describe('identity comes from the token', () => {
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
     const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, 'cognito:groups': ['admin', 'parent'] })).toString('base64url')}.${signature}`;
     expect((await graphql(tampered, '{ me { username } }')).status).toBe(401);
+  });
+});
+
+describe('accounts are private, and a deactivated nanny is never booked', () => {
+  const account = (who: Person, username: string) => graphql(who.token, 'query($u: ID!) { getUser(username: $u) { username email status } }', { u: username });
+
+  it('shows an account to the user, an admin and the other party of a booking, and to no one else', async () => {
+    const [parent, nanny, otherParent, otherNanny] = await Promise.all([
+      member('privparent', 'parent'),
+      member('privnanny', 'nanny'),
+      member('privother', 'parent'),
+      member('privothern', 'nanny'),
+    ]);
+    await apply(nanny, await postJob(parent, 'Before booking'));
+    // Applying is not a booking: the parent reads the public profile only.
+    expect(denied(await account(parent, nanny.username))).toBe(true);
+    await bookedJob(parent, nanny);
+    const cells: Array<[Person, Person, boolean]> = [
+      [nanny, nanny, true],
+      [people.admin, nanny, true],
+      [parent, nanny, true],
+      [nanny, parent, true],
+      [otherParent, nanny, false],
+      [otherNanny, parent, false],
+      [otherNanny, nanny, false],
+      [otherParent, parent, false],
+    ];
+    for (const [viewer, user, readable] of cells) {
+      const response = await account(viewer, user.username);
+      if (readable)
+        expect(response.data).toMatchObject({ getUser: { username: user.username, email: expect.stringContaining('@'), status: expect.any(String) } });
+      else {
+        expect(response.errors?.[0]).toMatchObject({ errorType: 'Unauthorized', message: expect.stringContaining('profile(username) is public') });
+        expect(JSON.stringify(response)).not.toContain(user.email);
+      }
+    }
+  });
+
+  it('refuses to book a nanny deactivated after applying, keeps the job open, and emails nobody', async () => {
+    const [parent, nanny] = await Promise.all([member('bookparent', 'parent'), member('booknanny', 'nanny')]);
+    const job = await postJob(parent, 'Deactivated applicant');
+    await apply(nanny, job);
+    const off = await graphql(people.admin.token, 'mutation($u: ID!) { setAccountStatus(username: $u, status: DEACTIVATED) { status } }', {
+      u: nanny.username,
+    });
+    expect(off.errors).toBeUndefined();
+    const booking = await graphql(parent.token, 'mutation($j: ID!, $n: ID!) { bookNanny(jobId: $j, nanny: $n) { declining } }', { j: job, n: nanny.username });
+    expect(booking.errors?.[0]).toMatchObject({ errorType: 'Conflict', message: `${nanny.username}'s account is deactivated: they cannot be booked` });
+    const mine = await graphql(parent.token, '{ listMyJobs { items { id status } } }');
+    expect((mine.data as { listMyJobs: { items: Array<{ id: string; status: string }> } }).listMyJobs.items.find((item) => item.id === job)?.status).toBe(
+      'OPEN',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // No booking email, nor a decline: only the sign-up mail Cognito sent, if any.
+    expect((await emailsTo(nanny.email)).filter((email) => email.subject.includes('Deactivated applicant'))).toEqual([]);
   });
 });
