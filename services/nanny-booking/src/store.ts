@@ -65,9 +65,13 @@ export function bookingStore(db: DynamoDBDocumentClient, tableName: string) {
   const putNew = (Item: Record<string, unknown>) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } });
 
   async function page<T>(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>, limit: number, nextToken?: string | null): Promise<Page<T>> {
-    const { Items = [], LastEvaluatedKey } = await db.send(
-      new QueryCommand({ TableName: tableName, ...query, Limit: limit, ExclusiveStartKey: decodeToken(nextToken) }),
-    );
+    const { Items = [], LastEvaluatedKey } = await db
+      .send(new QueryCommand({ TableName: tableName, ...query, Limit: limit, ExclusiveStartKey: decodeToken(nextToken) }))
+      .catch((error: Error) => {
+        // A token of another list (or made up) is a bad argument, not a fault: DynamoDB says ValidationException.
+        if (nextToken && error.name === 'ValidationException') throw new GraphQLError('ValidationError', 'nextToken is not one this API gave out');
+        throw error;
+      });
     return { items: Items.map((item) => strip<T>(item)), nextToken: encodeToken(LastEvaluatedKey) };
   }
 

@@ -1,6 +1,9 @@
 import { ClientError } from '@zero-idle/core';
 import * as z from 'zod/mini';
 
+/** A key's identifier (a username, a job id): DynamoDB takes key values up to 2,048 bytes, Cognito usernames are at most 128 characters. */
+export const id = z.string().check(z.minLength(1, 'an id is required'), z.maxLength(128, 'an id has at most 128 characters'));
+
 export type Role = 'admin' | 'parent' | 'nanny';
 export type AccountStatus = 'UNVERIFIED' | 'VERIFIED' | 'DEACTIVATED';
 export type JobStatus = 'OPEN' | 'CLOSED' | 'DONE';
@@ -85,7 +88,9 @@ export function canSeeApplications(caller: Caller, job: Job): boolean {
 }
 
 export const createUserInput = z.object({
-  email: z.string().check(z.trim(), z.toLowerCase(), z.email('email must be an email address')),
+  email: z
+    .string()
+    .check(z.trim(), z.toLowerCase(), z.maxLength(254, 'an email address has at most 254 characters'), z.email('email must be an email address')),
   name: z.string().check(z.trim(), z.minLength(1, 'a name is required'), z.maxLength(100)),
 });
 
@@ -112,12 +117,16 @@ export function ratingSubject(job: Job, caller: Caller): string {
 }
 
 export const updateUserInput = z.object({
-  email: z.optional(z.nullable(z.string().check(z.trim(), z.toLowerCase(), z.email('email must be an email address')))),
+  email: z.optional(
+    z.nullable(
+      z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254, 'an email address has at most 254 characters'), z.email('email must be an email address')),
+    ),
+  ),
   name: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1, 'a name is required'), z.maxLength(100)))),
 });
 
 export const rateInput = z.object({
-  jobId: z.string(),
+  jobId: id,
   rating: z.int().check(z.gte(1, 'a rating is 1 to 5'), z.lte(5, 'a rating is 1 to 5')),
   comment: z.optional(z.nullable(z.string().check(z.trim(), z.maxLength(2_000)))),
 });

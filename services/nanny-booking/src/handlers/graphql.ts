@@ -10,6 +10,7 @@ import {
   createJobInput,
   createUserInput,
   GraphQLError,
+  id,
   type Job,
   nearArgs,
   pageArgs,
@@ -67,7 +68,7 @@ const resolvers: Record<string, Resolver> = {
 
   'Query.getUser': async (input, caller) => {
     const viewer = await activeCaller(caller);
-    const user = await store.getUser(args(z.object({ username: z.string() }), input).username);
+    const user = await store.getUser(args(z.object({ username: id }), input).username);
     if (!user) return null;
     if (!(await accountReadableBy(viewer, user, (parent, nanny) => store.hasBooking(parent, nanny)))) {
       throw new GraphQLError('Unauthorized', `Only ${user.username}, an admin or the other party of a booking reads this account; profile(username) is public`);
@@ -90,7 +91,7 @@ const resolvers: Record<string, Resolver> = {
 
   'Mutation.setAccountStatus': async (input, caller) => {
     await activeCaller(caller);
-    const { username, status } = args(z.object({ username: z.string(), status: z.enum(['UNVERIFIED', 'VERIFIED', 'DEACTIVATED']) }), input);
+    const { username, status } = args(z.object({ username: id, status: z.enum(['UNVERIFIED', 'VERIFIED', 'DEACTIVATED']) }), input);
     return shown(await store.setAccountStatus(username, status));
   },
 
@@ -100,7 +101,7 @@ const resolvers: Record<string, Resolver> = {
   },
 
   'Query.profile': async (input) => {
-    const user = await store.getUser(args(z.object({ username: z.string() }), input).username);
+    const user = await store.getUser(args(z.object({ username: id }), input).username);
     if (!user || user.status === 'DEACTIVATED') return null;
     const reviews = await store.reviewsOf(user.username, 20);
     return {
@@ -129,7 +130,7 @@ const resolvers: Record<string, Resolver> = {
 
   'Mutation.markJobDone': async (input, caller) => {
     await activeCaller(caller);
-    const { jobId } = args(z.object({ jobId: z.string() }), input);
+    const { jobId } = args(z.object({ jobId: id }), input);
     const job = await store.getJob(jobId);
     if (!job) throw new GraphQLError('NotFound', `No job ${jobId}`);
     if (job.parent !== caller.username) throw new GraphQLError('Unauthorized', 'Only the parent who posted the job marks it done');
@@ -171,7 +172,7 @@ const resolvers: Record<string, Resolver> = {
 
   'Query.listJobApplications': async (input, caller) => {
     await activeCaller(caller);
-    const { jobId, limit, nextToken } = args(z.extend(pageArgs, { jobId: z.string() }), input);
+    const { jobId, limit, nextToken } = args(z.extend(pageArgs, { jobId: id }), input);
     const job = await store.getJob(jobId);
     if (!job) throw new GraphQLError('NotFound', `No job ${jobId}`);
     if (!canSeeApplications(caller, job)) throw new GraphQLError('Unauthorized', "Only the job's parent or an admin sees its applications");
@@ -186,13 +187,13 @@ const resolvers: Record<string, Resolver> = {
 
   'Mutation.applyToJob': async (input, caller) => {
     await activeCaller(caller);
-    const { jobId } = args(z.object({ jobId: z.string() }), input);
+    const { jobId } = args(z.object({ jobId: id }), input);
     return store.apply({ jobId, nanny: caller.username, status: 'PENDING', appliedAt: new Date().toISOString() });
   },
 
   'Mutation.bookNanny': async (input, caller) => {
     await activeCaller(caller);
-    const { jobId, nanny } = args(z.object({ jobId: z.string(), nanny: z.string() }), input);
+    const { jobId, nanny } = args(z.object({ jobId: id, nanny: id }), input);
     const job = await store.getJob(jobId);
     if (!job) throw new GraphQLError('NotFound', `No job ${jobId}`);
     if (job.parent !== caller.username) throw new GraphQLError('Unauthorized', 'Only the parent who posted the job books for it');
@@ -208,7 +209,7 @@ const resolvers: Record<string, Resolver> = {
  * The one resolver function (direct Lambda, kind UNIT): routed by type and field. The caller is the
  * verified token's username and groups, which AppSync puts in `identity`; arguments never name the caller.
  */
-export const handler = createHandler({ event: appSyncEvent }, async (event, { log }) => {
+export const handler = createHandler({ event: appSyncEvent }, async (event, { log, context }) => {
   const route = `${event.info.parentTypeName}.${event.info.fieldName}`;
   const identity = event.identity;
   log({ route, caller: identity?.username });
@@ -216,5 +217,18 @@ export const handler = createHandler({ event: appSyncEvent }, async (event, { lo
   if (!resolver) throw new Error(`No resolver for ${route}`);
   // Public fields (AppSync let an API key through) have no caller; everything else needs one.
   if (!identity && !PUBLIC.has(route)) throw new GraphQLError('Unauthorized', 'A Cognito user pool token is required');
-  return resolver(event.arguments, { username: identity?.username ?? '', groups: identity?.groups ?? [] });
+  try {
+    return await resolver(event.arguments, { username: identity?.username ?? '', groups: identity?.groups ?? [] });
+  } catch (error) {
+    if (error instanceof GraphQLError) throw error;
+    // Anything else is ours, not the client's: the details go to the log line only (DynamoDB's
+    // messages name keys and limits), the client gets AppSync's generic error and the request id.
+    log({ error: `${(error as Error).name}: ${(error as Error).message}`, stack: (error as Error).stack });
+    throw new InternalFailure(`Internal error (request ${context.awsRequestId})`);
+  }
 });
+
+/** The error a client sees for a fault of the service: its errorType, and no details. */
+class InternalFailure extends Error {
+  override name = 'InternalFailure';
+}
