@@ -5,6 +5,7 @@ import { callJsonApi } from './awsCall';
 import { type Denial, type Fault, localCloudClient } from './client';
 
 export type { Denial } from './client';
+export { type SesDelivery, sesStoredCopy } from './services/ses/storedCopy';
 
 export const TEST_PORT_BASE = 14566;
 

@@ -75,6 +75,10 @@ function describe(submission: Submission): string {
   return lines.join('\n');
 }
 
+/** A submission just taken, as JSON, its texts shown visibly. */
+const taken = (submission: Submission) =>
+  JSON.stringify({ ...submission, state: 'reading' }, (_key, value) => (typeof value === 'string' ? shown(value) : value), 2);
+
 /** The part `download` saves: by its number or name in `show`, the manuscript when none is named. */
 function partOf(submission: Submission, wanted: string | undefined): Part {
   const parts = submission.parts ?? [];
@@ -131,14 +135,14 @@ async function main(): Promise<void> {
         const wanted = await store.get(id);
         if (!wanted || !(await store.move(id, ['unread'], 'reading', new Date().toISOString())))
           throw new Error(`Submission ${id} is not unread (${wanted?.state ?? 'no such submission'}); see: npm run editor -- show ${id}`);
-        return console.log(JSON.stringify({ ...wanted, state: 'reading' }, (_key, value) => (typeof value === 'string' ? shown(value) : value), 2));
+        return console.log(taken(wanted));
       }
       // Another editor may take the same one at the same moment: the conditional move decides, try the next.
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const [oldest] = await store.oldest('unread', 1);
         if (!oldest) return console.log('Nothing unread.');
         if (await store.move(oldest.id, ['unread'], 'reading', new Date().toISOString())) {
-          return console.log(JSON.stringify({ ...oldest, state: 'reading' }, (_key, value) => (typeof value === 'string' ? shown(value) : value), 2));
+          return console.log(taken(oldest));
         }
       }
       throw new Error('Could not take a submission: other editors keep taking them; try again');

@@ -112,7 +112,8 @@ suite('the AWS CLI v2 against the local cloud', () => {
   it('lambda list-functions, invoke; a payload that is not JSON fails at once', async () => {
     const { Functions } = await json<{ Functions: Array<{ FunctionName: string }> }>('lambda', 'list-functions');
     expect(Functions.map((fn) => fn.FunctionName)).toContain('user-activation-dev-getActivationStatus');
-    const invoked = await json<{ StatusCode: number; LogResult: string }>(
+    // One function, its payload given as the raw JSON text (not base64).
+    const invoke = (payload: string) => [
       'lambda',
       'invoke',
       '--function-name',
@@ -120,25 +121,17 @@ suite('the AWS CLI v2 against the local cloud', () => {
       '--cli-binary-format',
       'raw-in-base64-out',
       '--payload',
-      '{"username":"nobody-cli","tokenVersion":1}',
+      payload,
+    ];
+    const invoked = await json<{ StatusCode: number; LogResult: string }>(
+      ...invoke('{"username":"nobody-cli","tokenVersion":1}'),
       '--log-type',
       'Tail',
       join(work, 'out.json'),
     );
     expect(invoked.StatusCode).toBe(200);
     expect(Buffer.from(invoked.LogResult, 'base64').toString()).toContain('REPORT RequestId');
-    await refused(
-      'InvalidRequestContentException',
-      'lambda',
-      'invoke',
-      '--function-name',
-      'user-activation-dev-getActivationStatus',
-      '--cli-binary-format',
-      'raw-in-base64-out',
-      '--payload',
-      'not json',
-      join(work, 'bad.json'),
-    );
+    await refused('InvalidRequestContentException', ...invoke('not json'), join(work, 'bad.json'));
   });
 
   it('stepfunctions list-state-machines, start-execution, describe-execution', async () => {

@@ -2,6 +2,7 @@
 // DynamoDB store writes them, so the use case's races can be played out in one process.
 import { Readable } from 'node:stream';
 import type { SendResult } from '@zero-idle/core';
+import { type SesDelivery, sesStoredCopy } from '@zero-idle/local-cloud/testing';
 import type { ClaimResult, ReceiveDependencies, StoredMessage, SubmissionRecords } from '../../src/domain/receive';
 import type { Submission } from '../../src/domain/submission';
 
@@ -98,20 +99,16 @@ export function twins(messages: Record<string, Buffer>, options: { send?: (to: s
   return { deps, parts, sent, records, clock };
 }
 
-/** A stored copy as SES writes it: its own trace and verdict headers, then the message as sent. */
-export function storedBySes(raw: Buffer, envelopeFrom: string, verdicts = { spam: 'PASS', virus: 'PASS' }): Buffer {
-  const fromHeader = /^From:.*?([^\s<>@]+@[^\s<>]+)/im.exec(raw.toString('latin1'))?.[1] ?? '';
-  const fromDomain = fromHeader.split('@')[1]?.replace(/>$/, '').toLowerCase() ?? '';
-  const envelopeDomain = envelopeFrom.split('@')[1]?.toLowerCase() ?? '';
-  const spf = !envelopeFrom ? 'none' : envelopeDomain === fromDomain ? 'pass' : 'fail';
-  const dmarc = spf === 'pass' ? 'pass' : 'fail';
-  const headers = [
-    `Return-Path: <${envelopeFrom}>`,
-    'Received: from mail.example.com by inbound-smtp.us-east-1.amazonaws.com with SMTP id abc for submissions@stories.example.com',
-    `X-SES-Spam-Verdict: ${verdicts.spam}`,
-    `X-SES-Virus-Verdict: ${verdicts.virus}`,
-    `Received-SPF: ${spf} (spfCheck: test) client-ip=192.0.2.1; envelope-from=${envelopeFrom}; helo=mail.example.com;`,
-    `Authentication-Results: amazonses.com;\r\n spf=${spf} (spfCheck: test) client-ip=192.0.2.1; envelope-from=${envelopeFrom}; helo=mail.example.com;\r\n dkim=none;\r\n dmarc=${dmarc} header.from=${fromDomain};`,
-  ];
-  return Buffer.concat([Buffer.from(`${headers.join('\r\n')}\r\n`), raw]);
+/** A stored copy as SES writes it: its own trace, verdict and SPF/DMARC headers (the local cloud's writer), then the message as sent. */
+export function storedBySes(raw: Buffer, envelopeFrom: string, verdicts: SesDelivery['verdicts'] = { spam: 'PASS', virus: 'PASS' }): Buffer {
+  return sesStoredCopy(raw, {
+    envelopeFrom,
+    recipient: 'submissions@stories.example.com',
+    clientIp: '192.0.2.1',
+    helo: 'mail.example.com',
+    messageId: 'twin',
+    region: 'us-east-1',
+    ruleName: 'story-submissions-dev-submissions',
+    verdicts,
+  });
 }

@@ -162,7 +162,6 @@ export function cognitoModule(): LocalModule {
   };
 }
 
-/** cognito-local leaves out what Cognito always says of its tokens: how long they last and that they are bearer tokens. */
 /**
  * A sign-in answered as Cognito answers it: a wrong password is NotAuthorizedException "Incorrect
  * username or password." (cognito-local says InvalidPasswordException, which Cognito keeps for a
@@ -174,6 +173,7 @@ function asCognitoSignIn(response: AwsResponse): AwsResponse {
   return completeAuthenticationResult(response);
 }
 
+/** cognito-local leaves out what Cognito always says of its tokens: how long they last and that they are bearer tokens. */
 function completeAuthenticationResult(response: AwsResponse): AwsResponse {
   if (response.status !== 200 || !response.body?.includes('AuthenticationResult')) return response;
   const body = JSON.parse(response.body.toString()) as { AuthenticationResult?: Record<string, unknown> };

@@ -2,7 +2,7 @@ import type { LocalModule, ModuleCoverage } from '../../context';
 import { type SesLocal, startSesLocal } from '../../emulators/sesLocal';
 import { proxyTo } from '../../endpoint';
 import { SesAccount } from './identities';
-import { sesOperation } from './operations';
+import { sesOperation, V1_ACCOUNT_ACTIONS } from './operations';
 
 /** Sending by aws-ses-v2-local (v1's SendEmail and SendRawEmail, v2's SendEmail, bulk and templates); identities and the quota here. */
 const COVERAGE = {
@@ -11,15 +11,7 @@ const COVERAGE = {
   operations: [
     'SendEmail',
     'SendRawEmail',
-    'ListIdentities',
-    'ListVerifiedEmailAddresses',
-    'VerifyEmailIdentity',
-    'VerifyEmailAddress',
-    'VerifyDomainIdentity',
-    'DeleteIdentity',
-    'GetIdentityVerificationAttributes',
-    'GetSendQuota',
-    'GetAccountSendingEnabled',
+    ...V1_ACCOUNT_ACTIONS,
     'SendBulkEmail',
     'GetAccount',
     'ListEmailIdentities',

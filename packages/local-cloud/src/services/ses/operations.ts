@@ -2,7 +2,7 @@ import { AwsRefusal, type Operation, type Permission, queryParameters, type Sign
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 
 /** SES v1's operations on the account's identities and quota (see identities.ts). */
-const V1_ACCOUNT_ACTIONS = [
+export const V1_ACCOUNT_ACTIONS = [
   'ListIdentities',
   'ListVerifiedEmailAddresses',
   'VerifyEmailIdentity',

@@ -3,8 +3,8 @@ import { SMTPServer } from 'smtp-server';
 import { type CloudContext, type LocalModule, resourcesAcross } from '../../context';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { putObject } from '../s3/module';
-import { authenticationHeaders } from './authentication';
 import { scanMessage } from './scan';
+import { sesStoredCopy } from './storedCopy';
 
 interface ReceiptRule {
   name: string;
@@ -68,6 +68,12 @@ export function sesReceivingModule(): LocalModule {
             const raw = Buffer.concat(chunks);
             const recipients = session.envelope.rcptTo.map((address) => address.address.toLowerCase());
             const stored = new Set<ReceiptRule>();
+            // Scanned once, however many rules store the message.
+            let scanned: ReturnType<typeof scanMessage> | undefined;
+            const scan = () => {
+              scanned ??= scanMessage(raw);
+              return scanned;
+            };
             const work = recipients.map(async (recipient) => {
               const rule = matching(recipient);
               if (!rule || stored.has(rule)) return;
@@ -77,19 +83,22 @@ export function sesReceivingModule(): LocalModule {
               // SES writes as itself, for the rule: the bucket policy decides, message by message.
               const denied = sesMayNotWrite(context, rule, key);
               if (denied) throw new Error(`rule ${rule.name} could not write to bucket ${rule.bucket}: ${denied}`);
-              const { spam, virus } = rule.scan ? await scanMessage(raw) : { spam: 'PROCESSING_FAILED', virus: 'PROCESSING_FAILED' };
+              const verdicts = rule.scan ? await scan() : undefined;
               const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-              const helo = session.clientHostname;
-              const headers = [
-                `Return-Path: <${from}>`,
-                `Received: from ${helo} (${session.remoteAddress}) by inbound-smtp.${context.region}.amazonaws.com with SMTP id ${messageId} for ${recipient}; ${new Date().toUTCString()}`,
-                ...(rule.scan ? [`X-SES-Spam-Verdict: ${spam}`, `X-SES-Virus-Verdict: ${virus}`] : []),
-                ...authenticationHeaders(raw, { envelopeFrom: from, clientIp: session.remoteAddress, helo }),
-                `X-SES-Receipt: local ${rule.name}`,
-              ].join('\r\n');
-              const object = Buffer.concat([Buffer.from(`${headers}\r\n`), raw]);
+              const object = sesStoredCopy(raw, {
+                envelopeFrom: from,
+                recipient,
+                clientIp: session.remoteAddress,
+                helo: session.clientHostname,
+                messageId,
+                region: context.region,
+                ruleName: rule.name,
+                verdicts,
+              });
               const eTag = await putObject(fauxqs, rule.bucket, key, object);
-              context.log(`ses receiving: ${from} -> ${recipient}: stored s3://${rule.bucket}/${key} (${object.length} bytes, spam ${spam}, virus ${virus})`);
+              context.log(
+                `ses receiving: ${from} -> ${recipient}: stored s3://${rule.bucket}/${key} (${object.length} bytes, spam ${verdicts?.spam ?? 'not scanned'}, virus ${verdicts?.virus ?? 'not scanned'})`,
+              );
               context.objectCreated?.(rule.bucket, key, object.length, eTag, 'Put');
             });
             Promise.all(work).then(

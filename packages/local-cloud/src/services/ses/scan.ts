@@ -2,13 +2,11 @@ import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Splitter } from '@zone-eu/mailsplit';
+import type { Verdict } from './storedCopy';
 
 /** The test strings every scanner recognises: GTUBE marks spam, EICAR marks a virus. */
 const GTUBE = Buffer.from('XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X');
 const EICAR = Buffer.from('X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*');
-
-/** SES's verdict values (X-SES-Spam-Verdict, X-SES-Virus-Verdict). */
-export type Verdict = 'PASS' | 'FAIL' | 'PROCESSING_FAILED';
 
 /**
  * What SES's scanners find, on content as a reader gets it: every MIME part decoded (base64,

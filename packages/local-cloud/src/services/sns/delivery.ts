@@ -34,6 +34,9 @@ function messageFor(notification: Notification, protocol: string): string {
   return messages[protocol] ?? messages.default ?? '';
 }
 
+/** The protocols whose deliveries the local cloud makes (fauxqs makes SQS's). */
+const DELIVERED_HERE = new Set(['email', 'email-json', 'lambda']);
+
 /** The notifications a successful Publish or PublishBatch made, with the message IDs fauxqs gave them. */
 export function notificationsOf(request: AwsRequest, response: AwsResponse): Notification[] {
   const form = new URLSearchParams(request.body.toString());
@@ -76,10 +79,9 @@ export function notificationsOf(request: AwsRequest, response: AwsResponse): Not
  * function's permission allows. Only confirmed subscriptions receive anything.
  */
 export async function deliver(context: CloudContext, subscriptions: SnsSubscriptions, notification: Notification): Promise<void> {
-  for (const { subscription, attributes } of await subscriptions.confirmedOf(notification.topicArn)) {
+  // fauxqs delivers (and filters) what goes to SQS; the rest is delivered and filtered here, the same way.
+  for (const { subscription, attributes } of await subscriptions.confirmedOf(notification.topicArn, DELIVERED_HERE)) {
     const endpoint = subscription.Endpoint ?? '';
-    // fauxqs filters what it delivers to SQS; the rest is filtered here, the same way.
-    if (subscription.Protocol === 'sqs') continue;
     const message = messageFor(notification, subscription.Protocol ?? '');
     if (!passesFilterPolicy(attributes.FilterPolicy, attributes.FilterPolicyScope, message, notification.attributes)) continue;
     const delivered = { ...notification, message };

@@ -59,13 +59,18 @@ export class SnsSubscriptions {
     return Attributes;
   }
 
-  /** The topic's subscriptions SNS delivers to, every one its endpoint has confirmed, with their attributes (the filter policy). */
-  async confirmedOf(topicArn: string): Promise<Array<{ subscription: Subscription; attributes: Record<string, string> }>> {
+  /**
+   * The topic's subscriptions SNS delivers to, every one its endpoint has confirmed, with their
+   * attributes (the filter policy); only those of the protocols asked for (their attributes are one
+   * call each, on every publish).
+   */
+  async confirmedOf(topicArn: string, protocols: ReadonlySet<string>): Promise<Array<{ subscription: Subscription; attributes: Record<string, string> }>> {
     const confirmed: Array<{ subscription: Subscription; attributes: Record<string, string> }> = [];
     let NextToken: string | undefined;
     do {
       const page = await this.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
       for (const subscription of page.Subscriptions ?? []) {
+        if (!protocols.has(subscription.Protocol ?? '')) continue;
         const attributes = await this.attributesOf(subscription.SubscriptionArn ?? '');
         if (attributes.PendingConfirmation !== 'true') confirmed.push({ subscription, attributes });
       }
