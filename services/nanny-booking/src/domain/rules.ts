@@ -87,10 +87,13 @@ export function canSeeApplications(caller: Caller, job: Job): boolean {
   return caller.groups.includes('admin') || job.parent === caller.username;
 }
 
+/** An email address as accounts keep it: trimmed, lower-cased, at most 254 characters (RFC 5321). */
+const email = z
+  .string()
+  .check(z.trim(), z.toLowerCase(), z.maxLength(254, 'an email address has at most 254 characters'), z.email('email must be an email address'));
+
 export const createUserInput = z.object({
-  email: z
-    .string()
-    .check(z.trim(), z.toLowerCase(), z.maxLength(254, 'an email address has at most 254 characters'), z.email('email must be an email address')),
+  email,
   name: z.string().check(z.trim(), z.minLength(1, 'a name is required'), z.maxLength(100)),
 });
 
@@ -117,11 +120,7 @@ export function ratingSubject(job: Job, caller: Caller): string {
 }
 
 export const updateUserInput = z.object({
-  email: z.optional(
-    z.nullable(
-      z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254, 'an email address has at most 254 characters'), z.email('email must be an email address')),
-    ),
-  ),
+  email: z.optional(z.nullable(email)),
   name: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1, 'a name is required'), z.maxLength(100)))),
 });
 

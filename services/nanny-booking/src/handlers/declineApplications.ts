@@ -26,7 +26,7 @@ function readMessage(body: string): Decline | Error {
 async function declineOne(
   { jobId, nanny, title }: Decline,
   recipient: User | undefined,
-): Promise<'sent' | 'already sent' | 'no user' | 'deactivated' | 'unchanged'> {
+): Promise<Awaited<ReturnType<typeof sendApplicantEmail>> | 'unchanged'> {
   // Conditional writes: a redelivered message declines nothing twice, and the email goes out once;
   // a message whose decline stuck but whose email failed sends the email on its next receive.
   const { status, claimed } = await emails.declineClaimingEmail(jobId, nanny, Date.now());

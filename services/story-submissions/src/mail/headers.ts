@@ -19,9 +19,12 @@ export function headerText(binary: string): string {
   }
 }
 
+/** A header's text on one line (RFC 5322 folding undone). */
+const unfolded = (binary: string) => headerText(binary).replace(/\r?\n[ \t]+/g, ' ');
+
 /** A header's value as a reader sees it: unfolded, encoded words (RFC 2047) decoded, in any charset. */
 export function decodedValue(binary: string): string {
-  return libmime.decodeWords(headerText(binary).replace(/\r?\n[ \t]+/g, ' ')).trim();
+  return libmime.decodeWords(unfolded(binary)).trim();
 }
 
 export interface Address {
@@ -38,12 +41,12 @@ export function addressesOf(binary: string | undefined): Address[] {
         ? flat(entry.group)
         : [{ name: libmime.decodeWords(entry.name ?? '').trim(), address: ('address' in entry ? (entry.address ?? '') : '').trim() }],
     );
-  return flat(addressparser(headerText(binary).replace(/\r?\n[ \t]+/g, ' '))).filter((entry) => /^[^@\s]+@[^@\s]+$/.test(entry.address));
+  return flat(addressparser(unfolded(binary))).filter((entry) => /^[^@\s]+@[^@\s]+$/.test(entry.address));
 }
 
 /** A structured header (Content-Type, Content-Disposition): its value and parameters, RFC 2231 continuations and charsets decoded. */
 export function structuredValue(binary: string | undefined): { value: string; params: Record<string, string> } {
-  const parsed = libmime.parseHeaderValue(headerText(binary ?? '').replace(/\r?\n[ \t]+/g, ' '), { stripComments: true });
+  const parsed = libmime.parseHeaderValue(unfolded(binary ?? ''), { stripComments: true });
   const params = Object.fromEntries(Object.entries(parsed.params).map(([key, value]) => [key, libmime.decodeWords(String(value)).trim()]));
   return { value: parsed.value.toLowerCase().trim(), params };
 }
