@@ -8,8 +8,8 @@ import { createDocumentClient } from '@zero-idle/core';
 import { startBenchCloud } from '@zero-idle/local-cloud/bench';
 import { localCloudClient, localUserTokens } from '@zero-idle/local-cloud/client';
 import { queueDeclines } from '../src/declines';
-import type { Application, Job } from '../src/domain/rules';
-import { bookingStore, keys } from '../src/store';
+import type { Application, Job } from '../src/domain/model';
+import { bookingStore, items } from '../src/store';
 
 const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 1000);
 const TABLE = 'nanny-booking-dev';
@@ -40,34 +40,16 @@ async function jobWithApplications(parent: string): Promise<Job> {
     status: 'OPEN',
     createdAt: new Date().toISOString(),
   };
-  await store.createJob(job);
-  const items = Array.from({ length: APPLICATIONS }, (_, index) => {
+  await store.jobs.create(job);
+  const written = Array.from({ length: APPLICATIONS }, (_, index) => {
     const nanny = `bn${job.id.slice(0, 8)}${index}`;
     return [
-      {
-        ...keys.application(job.id, nanny),
-        type: 'APPLICATION',
-        gsi1pk: `NANNY#${nanny}`,
-        gsi1sk: `2026-11-30#${job.id}`,
-        jobId: job.id,
-        nanny,
-        status: 'PENDING',
-        appliedAt: '2026-11-30T00:00:00Z',
-      },
-      {
-        ...keys.user(nanny),
-        type: 'USER',
-        username: nanny,
-        email: `${nanny}@example.com`,
-        name: 'Bench',
-        role: 'nanny',
-        status: 'VERIFIED',
-        createdAt: '2026-11-30T00:00:00Z',
-      },
+      items.application({ jobId: job.id, nanny, status: 'PENDING', appliedAt: '2026-11-30T00:00:00Z' }),
+      items.user({ username: nanny, email: `${nanny}@example.com`, name: 'Bench', role: 'nanny', status: 'VERIFIED', createdAt: '2026-11-30T00:00:00Z' }),
     ];
   }).flat();
-  for (let start = 0; start < items.length; start += 25) {
-    await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+  for (let start = 0; start < written.length; start += 25) {
+    await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: written.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })) } }));
   }
   return job;
 }
@@ -80,7 +62,7 @@ async function othersOf(job: Job): Promise<Array<Application & { mail?: string }
   const others: Array<Application & { mail?: string }> = [];
   let nextToken: string | undefined;
   do {
-    const page = await store.applicationsOfJob(job.id, 1_000, nextToken);
+    const page = await store.applications.ofJob(job.id, { limit: 1_000, nextToken });
     others.push(...page.items.filter((item) => item.nanny !== firstApplicant(job)));
     nextToken = page.nextToken;
   } while (nextToken);
@@ -156,7 +138,7 @@ try {
   // process (its declines and emails run through afterBooking and are waited out, so they cannot slow what follows):
   const seedJob = await jobWithApplications(parent);
   const transactionStart = performance.now();
-  await store.book(seedJob, firstApplicant(seedJob), { username: parent, groups: ['parent'] });
+  await store.jobs.book(seedJob, firstApplicant(seedJob), parent);
   const transaction = performance.now() - transactionStart;
   await emailsDone(seedJob);
 
@@ -178,7 +160,7 @@ try {
     let sent = 0;
     let nextToken: string | undefined;
     do {
-      const page = await store.applicationsOfJob(job.id, 100, nextToken);
+      const page = await store.applications.ofJob(job.id, { limit: 100, nextToken });
       for (const application of page.items) {
         if (application.nanny === accepted) continue;
         await sqs.send(

@@ -1,6 +1,6 @@
 import { type ComposedEmail, sendEmail } from '@zero-idle/core';
-import { emails, required, sesClient } from './dependencies';
-import type { User } from './domain/rules';
+import { required, sesClient, store } from './dependencies';
+import type { User } from './domain/model';
 
 const ses = sesClient();
 const sender = required('SENDER_EMAIL');
@@ -13,7 +13,7 @@ const STALE_CLAIM_MS = 60_000;
  * after, given back when SES refuses it. A duplicate delivery sends nothing. A claim another
  * invocation holds is an error, so the message or stream record comes back later instead of being
  * acknowledged without its email. 'sent' leaves the claim to be marked SENT by the caller
- * (markApplicantEmailsSent), so a queue batch marks all of its emails in one call.
+ * (markEmailsSent), so a queue batch marks all of its emails in one call.
  */
 export async function sendApplicantEmail(
   application: { jobId: string; nanny: string },
@@ -23,22 +23,22 @@ export async function sendApplicantEmail(
 ): Promise<'sent' | 'already sent' | 'no user' | 'deactivated'> {
   const { jobId, nanny } = application;
   if (!claimedAlready) {
-    const claim = await emails.claimApplicantEmail(jobId, nanny, Date.now(), STALE_CLAIM_MS);
+    const claim = await store.applications.claimEmail(jobId, nanny, Date.now(), STALE_CLAIM_MS);
     if (claim === 'sent') return 'already sent';
     if (claim === 'sending') throw new Error(`The email to ${nanny} about job ${jobId} is being sent by another invocation`);
   }
   if (!recipient) {
-    await emails.releaseApplicantEmail(jobId, nanny);
+    await store.applications.releaseEmail(jobId, nanny);
     return 'no user';
   }
   // A deactivated account is told nothing, about bookings or anything else.
   if (recipient.status === 'DEACTIVATED') {
-    await emails.releaseApplicantEmail(jobId, nanny);
+    await store.applications.releaseEmail(jobId, nanny);
     return 'deactivated';
   }
   const result = await sendEmail(ses, { from: sender, to: [recipient.email], ...compose(recipient) });
   if (!result.ok) {
-    await emails.releaseApplicantEmail(jobId, nanny);
+    await store.applications.releaseEmail(jobId, nanny);
     throw new Error(`The email to ${nanny} about job ${jobId} failed: ${result.error.message}`);
   }
   return 'sent';
@@ -47,6 +47,6 @@ export async function sendApplicantEmail(
 /** sendApplicantEmail for one application, marked SENT at once. */
 export async function emailApplicantOnce(...args: Parameters<typeof sendApplicantEmail>): ReturnType<typeof sendApplicantEmail> {
   const outcome = await sendApplicantEmail(...args);
-  if (outcome === 'sent') await emails.markApplicantEmailsSent([args[0]], Date.now());
+  if (outcome === 'sent') await store.applications.markEmailsSent([args[0]], Date.now());
   return outcome;
 }

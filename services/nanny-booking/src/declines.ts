@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Job } from './domain/rules';
-import type { BookingStore } from './store';
+import type { Job } from './domain/model';
+import type { TableStore } from './store';
 
 /**
  * After a booking: every application of the job still PENDING goes to the declines queue, ten per
@@ -8,14 +8,14 @@ import type { BookingStore } from './store';
  * after a failure, it queues only what is still pending.
  */
 export async function queueDeclines(
-  deps: { sqs: SQSClient; queueUrl: string; store: BookingStore },
+  deps: { sqs: SQSClient; queueUrl: string; store: TableStore },
   job: Pick<Job, 'id' | 'title'>,
   accepted: string,
 ): Promise<number> {
   let count = 0;
   let nextToken: string | undefined;
   do {
-    const page = await deps.store.pendingApplicationsOfJob(job.id, 100, nextToken);
+    const page = await deps.store.applications.pendingOfJob(job.id, { limit: 100, nextToken });
     const others = page.items.filter((application) => application.nanny !== accepted);
     const batches: Promise<void>[] = [];
     for (let start = 0; start < others.length; start += 10) {

@@ -2,7 +2,6 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient, loadConfig } from '@zero-idle/core';
 import * as z from 'zod/mini';
-import { applicantEmailStore } from './applicantEmailStore';
 import { bookingStore } from './store';
 
 const config = loadConfig(
@@ -21,6 +20,5 @@ export function required<K extends keyof typeof config>(name: K): NonNullable<(t
 
 const db = createDocumentClient();
 export const store = bookingStore(db, config.TABLE_NAME);
-export const emails = applicantEmailStore(db, config.TABLE_NAME);
 export const sesClient = () => new SESv2Client({});
 export const sqsClient = () => new SQSClient({});

@@ -22,8 +22,8 @@ async function afterBooking(image: unknown): Promise<{ job: string; declining: n
   // Both are attempted; either failing fails the record, and the retry repeats only what is not done.
   const [declining, bookedEmail] = await Promise.allSettled([
     queueDeclines({ sqs, queueUrl, store }, { id, title }, bookedNanny),
-    store
-      .getUser(bookedNanny)
+    store.users
+      .get(bookedNanny)
       .then((user) => emailApplicantOnce({ jobId: id, nanny: bookedNanny }, user, (to) => acceptedEmail({ name: to.name, title, startsAt }))),
   ]);
   if (declining.status === 'rejected' || bookedEmail.status === 'rejected') {

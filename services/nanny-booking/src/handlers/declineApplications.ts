@@ -2,9 +2,9 @@ import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import { createHandler, parse } from '@zero-idle/core';
 import * as z from 'zod/mini';
 import { sendApplicantEmail } from '../applicantEmail';
-import { emails, store } from '../dependencies';
+import { store } from '../dependencies';
 import { declinedEmail } from '../domain/emails';
-import type { User } from '../domain/rules';
+import type { User } from '../domain/model';
 
 const decline = z.object({ jobId: z.string().check(z.minLength(1)), nanny: z.string().check(z.minLength(1)), title: z.string() });
 const sqsEvent = z.object({ Records: z.array(z.object({ messageId: z.string(), body: z.string() })) });
@@ -29,7 +29,7 @@ async function declineOne(
 ): Promise<Awaited<ReturnType<typeof sendApplicantEmail>> | 'unchanged'> {
   // Conditional writes: a redelivered message declines nothing twice, and the email goes out once;
   // a message whose decline stuck but whose email failed sends the email on its next receive.
-  const { status, claimed } = await emails.declineClaimingEmail(jobId, nanny, Date.now());
+  const { status, claimed } = await store.applications.declineClaimingEmail(jobId, nanny, Date.now());
   if (status !== 'DECLINED') return 'unchanged';
   return sendApplicantEmail({ jobId, nanny }, recipient, (user) => declinedEmail({ name: user.name, title }), claimed);
 }
@@ -42,13 +42,13 @@ async function markSent(messages: Array<Decline | Error>, results: PromiseSettle
   });
   if (!sent.length) return;
   try {
-    await emails.markApplicantEmailsSent(
+    await store.applications.markEmailsSent(
       sent.map(({ message }) => message),
       Date.now(),
     );
   } catch {
     for (const { index, message } of sent) {
-      await emails.markApplicantEmailsSent([message], Date.now()).catch((error: Error) => {
+      await store.applications.markEmailsSent([message], Date.now()).catch((error: Error) => {
         results[index] = { status: 'rejected', reason: new Error(`Sent the email to ${message.nanny}, but could not mark it: ${error.message}`) };
       });
     }
@@ -62,7 +62,7 @@ async function markSent(messages: Array<Decline | Error>, results: PromiseSettle
 export const handler = createHandler({ event: sqsEvent }, async (event, { log }) => {
   const messages = event.Records.map((record) => readMessage(record.body));
   // The batch's nannies in one BatchGetItem rather than a GetItem per message.
-  const recipients = await store.getUsers(messages.flatMap((message) => (message instanceof Error ? [] : [message.nanny])));
+  const recipients = await store.users.getMany(messages.flatMap((message) => (message instanceof Error ? [] : [message.nanny])));
   const results: PromiseSettledResult<string>[] = await Promise.allSettled(
     messages.map((message) => (message instanceof Error ? Promise.reject(message) : declineOne(message, recipients.get(message.nanny)))),
   );

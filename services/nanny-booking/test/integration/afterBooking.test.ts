@@ -5,13 +5,12 @@ import { describe, expect, it } from '@jest/globals';
 import { createDocumentClient } from '@zero-idle/core';
 import type { FailedBatchRecord } from '@zero-idle/local-cloud';
 import { emailsTo, failureReports, injectFault, pendingFaults, streamRecordsFrom, until, waitForEmails } from '@zero-idle/local-cloud/testing';
-import { applicantEmailStore } from '../../src/applicantEmailStore';
 import { bookingStore } from '../../src/store';
 import { applicationsOf, apply, graphql, member, type Person, postJob } from '../support/people';
 
 const db = createDocumentClient();
 const store = bookingStore(db, 'nanny-booking-dev');
-const emails = applicantEmailStore(db, 'nanny-booking-dev');
+const emails = store.applications;
 const BOOKED = (title: string) => `You are booked: ${title}`;
 const NOT_CHOSEN = (title: string) => `Your application was not chosen: ${title}`;
 
@@ -133,7 +132,7 @@ describe('declineApplications marking emails sent', () => {
     const others = nannies.slice(1);
     for (const nanny of others) expect((await waitForEmails(nanny.email)).map((email) => email.subject)).toEqual([NOT_CHOSEN(title)]);
     const marks = await until(
-      async () => (await store.applicationsOfJob(jobId, 10)).items.map((item) => (item as { mail?: string }).mail),
+      async () => (await store.applications.ofJob(jobId, { limit: 10 })).items.map((item) => (item as { mail?: string }).mail),
       (mail) => mail.every((mark) => mark === 'SENT'),
     );
     expect(marks).toEqual(['SENT', 'SENT', 'SENT']);
@@ -149,18 +148,18 @@ describe('the applicant email claim', () => {
     const jobId = await postJob(parent, 'Claim race');
     await apply(nanny, jobId);
     const now = Date.now();
-    const claims = await Promise.all(Array.from({ length: 10 }, () => emails.claimApplicantEmail(jobId, nanny.username, now, 60_000)));
+    const claims = await Promise.all(Array.from({ length: 10 }, () => emails.claimEmail(jobId, nanny.username, now, 60_000)));
     expect(claims.filter((claim) => claim === 'claimed')).toHaveLength(1);
     expect(claims.filter((claim) => claim === 'sending')).toHaveLength(9);
     // A claim older than the stale limit is taken over (its sender died); a failed send gives it back.
-    expect(await emails.claimApplicantEmail(jobId, nanny.username, now + 61_000, 60_000)).toBe('claimed');
-    await emails.releaseApplicantEmail(jobId, nanny.username);
-    expect(await emails.claimApplicantEmail(jobId, nanny.username, now, 60_000)).toBe('claimed');
-    await emails.markApplicantEmailsSent([{ jobId, nanny: nanny.username }], now);
-    expect(await emails.claimApplicantEmail(jobId, nanny.username, now + 3_600_000, 60_000)).toBe('sent');
+    expect(await emails.claimEmail(jobId, nanny.username, now + 61_000, 60_000)).toBe('claimed');
+    await emails.releaseEmail(jobId, nanny.username);
+    expect(await emails.claimEmail(jobId, nanny.username, now, 60_000)).toBe('claimed');
+    await emails.markEmailsSent([{ jobId, nanny: nanny.username }], now);
+    expect(await emails.claimEmail(jobId, nanny.username, now + 3_600_000, 60_000)).toBe('sent');
   });
 
   it('refuses a claim for an application that does not exist', async () => {
-    await expect(emails.claimApplicantEmail('no-such-job', 'nobody', Date.now(), 60_000)).rejects.toThrow('No application of nobody for job no-such-job');
+    await expect(emails.claimEmail('no-such-job', 'nobody', Date.now(), 60_000)).rejects.toThrow('No application of nobody for job no-such-job');
   });
 });

@@ -1,18 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse } from '@zero-idle/core';
 import { cellsAround, distanceKm, geohash, MAX_RADIUS_KM } from '../../src/domain/geo';
-import {
-  canSeeApplications,
-  createJobInput,
-  type Job,
-  pageArgs,
-  rateInput,
-  ratingAverage,
-  ratingSubject,
-  requireActive,
-  roleOf,
-  type User,
-} from '../../src/domain/rules';
+import { createJobInput, pageArgs, rateInput } from '../../src/domain/inputs';
+import type { Job, User } from '../../src/domain/model';
+import { canSeeApplications, ratingAverage, ratingSubject, requireActive, roleOf } from '../../src/domain/rules';
 
 const job = (overrides: Partial<Job> = {}): Job => ({
   id: 'j1',

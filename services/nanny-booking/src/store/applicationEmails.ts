@@ -1,21 +1,21 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionFailedItem, isConditionFailed } from '@zero-idle/core';
-import type { Application } from './domain/rules';
-import { keys } from './store';
+import type { Application } from '../domain/model';
+import { keys } from './table';
 
 /**
  * The email state on application items (`mail`: SENDING while claimed, SENT after; `mailAt`): each
  * applicant gets one email about an application, the booked or the not-chosen one. Declining an
  * application claims its email in the same write.
  */
-export function applicantEmailStore(db: DynamoDBDocumentClient, tableName: string) {
+export function applicationEmailsStore(db: DynamoDBDocumentClient, tableName: string) {
   return {
     /**
      * Claims the one email about an application (booked or declined): 'claimed', or 'sent' when it
      * went out already, or 'sending' while another invocation sends it (a claim older than
      * `staleMs` is taken over: that invocation died).
      */
-    async claimApplicantEmail(jobId: string, nanny: string, now: number, staleMs: number): Promise<'claimed' | 'sent' | 'sending'> {
+    async claimEmail(jobId: string, nanny: string, now: number, staleMs: number): Promise<'claimed' | 'sent' | 'sending'> {
       try {
         await db.send(
           new UpdateCommand({
@@ -37,7 +37,7 @@ export function applicantEmailStore(db: DynamoDBDocumentClient, tableName: strin
     },
 
     /** Gives a claim back (SES refused the email, or there is nobody to send it to), so a retry sends. */
-    async releaseApplicantEmail(jobId: string, nanny: string): Promise<void> {
+    async releaseEmail(jobId: string, nanny: string): Promise<void> {
       await db.send(
         new UpdateCommand({
           TableName: tableName,
@@ -50,7 +50,7 @@ export function applicantEmailStore(db: DynamoDBDocumentClient, tableName: strin
     },
 
     /** SENT for claimed emails that went out: one transaction per 100 (a queue batch takes one), each conditional on its claim. */
-    async markApplicantEmailsSent(applications: Array<{ jobId: string; nanny: string }>, now: number): Promise<void> {
+    async markEmailsSent(applications: Array<{ jobId: string; nanny: string }>, now: number): Promise<void> {
       for (let start = 0; start < applications.length; start += 100) {
         await db.send(
           new TransactWriteCommand({
@@ -69,7 +69,7 @@ export function applicantEmailStore(db: DynamoDBDocumentClient, tableName: strin
     },
 
     /**
-     * PENDING -> DECLINED, claiming the nanny's email in the same write (see claimApplicantEmail).
+     * PENDING -> DECLINED, claiming the nanny's email in the same write (see claimEmail).
      * Returns the application's status afterwards (undefined: there is no such application) and
      * whether this call declined it, and so holds the email claim.
      */
@@ -100,5 +100,3 @@ export function applicantEmailStore(db: DynamoDBDocumentClient, tableName: strin
     },
   };
 }
-
-export type ApplicantEmailStore = ReturnType<typeof applicantEmailStore>;
