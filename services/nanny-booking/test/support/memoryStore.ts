@@ -58,7 +58,11 @@ export function memoryStore() {
       },
       get: async (id) => (jobs.has(id) ? { ...(jobs.get(id) as Job) } : undefined),
       ofParent: async (parent, page) => pageOf([...jobs.values()].filter((job) => job.parent === parent).reverse(), page),
-      byStatus: async (status, page) => pageOf([...jobs.values()].filter((job) => job.status === status), page),
+      byStatus: async (status, page) =>
+        pageOf(
+          [...jobs.values()].filter((job) => job.status === status),
+          page,
+        ),
       inCell: async (_cell, limit) => ({ items: [...jobs.values()].filter((job) => job.status === 'OPEN' && job.location).slice(0, limit) }),
       async book(job, nanny, parent) {
         const stored = jobs.get(job.id);
@@ -88,7 +92,11 @@ export function memoryStore() {
         return application;
       },
       ofJob: async (jobId, page) => pageOf(applicationsOf(jobId), page),
-      ofNanny: async (nanny, page) => pageOf([...applications.values()].filter((application) => application.nanny === nanny), page),
+      ofNanny: async (nanny, page) =>
+        pageOf(
+          [...applications.values()].filter((application) => application.nanny === nanny),
+          page,
+        ),
       count: async (jobId) => applicationsOf(jobId).length,
     },
     reviews: {
@@ -102,7 +110,12 @@ export function memoryStore() {
         subject.ratingCount = (subject.ratingCount ?? 0) + 1;
         return review;
       },
-      of: async (subject, limit) => ({ items: [...reviews.values()].filter((review) => review.subject === subject).reverse().slice(0, limit) }),
+      of: async (subject, limit) => ({
+        items: [...reviews.values()]
+          .filter((review) => review.subject === subject)
+          .reverse()
+          .slice(0, limit),
+      }),
     },
   };
   return store;
