@@ -207,3 +207,29 @@ describe('accounts are private, and a deactivated nanny is never booked', () => 
     expect((await emailsTo(nanny.email)).filter((email) => email.subject.includes('Deactivated applicant'))).toEqual([]);
   });
 });
+
+describe('what one request may cost (the API limits in appsync.yml)', () => {
+  const aliases = (count: number) => `{ ${Array.from({ length: count }, (_, index) => `m${index}: me { username }`).join(' ')} }`;
+
+  it('runs 10 resolvers of a request and answers the others ResolverExecutionLimitReached, for every caller', async () => {
+    for (const who of ['admin', 'parent', 'nanny'] as const) {
+      const response = await graphql(tokens[who], aliases(1_000));
+      const answered = Object.values(response.data ?? {}).filter((value) => value !== null);
+      expect(answered).toHaveLength(10);
+      expect(answered).toEqual(Array.from({ length: 10 }, () => ({ username: people[who].username })));
+      expect(response.errors).toHaveLength(990);
+      expect(new Set(response.errors?.map((error) => error.errorType))).toEqual(new Set(['ResolverExecutionLimitReached']));
+    }
+  });
+
+  it("keeps a screen's few fields whole: 10 fields in one request all answer", async () => {
+    const response = await graphql(tokens.nanny, aliases(10));
+    expect(response.errors).toBeUndefined();
+    expect(Object.keys(response.data ?? {})).toHaveLength(10);
+  });
+
+  it('answers the deepest query the schema has (4 levels, the depth limit) whole', async () => {
+    const deepest = await graphql(tokens.nanny, '{ jobsNear(lat: 40.7, lon: -74.0, radiusKm: 5) { items { location { lat } } } }');
+    expect(deepest.errors).toBeUndefined();
+  });
+});

@@ -17,6 +17,7 @@ import { answerUnparsable } from '../../unparsable';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import type { LocalFunction } from '../lambda/runtime';
 import { type AuthMode, authorize, type Caller, cognitoVerifier, UnauthorizedError } from './auth';
+import { type ApiLimits, limitsOf, requestBudget } from './limits';
 import { APPSYNC_DEFINITIONS } from './scalars';
 
 interface LocalApi {
@@ -28,13 +29,15 @@ interface LocalApi {
   /** Each field's function and the data source role AppSync invokes it with. */
   resolvers: Map<string, { fn: LocalFunction; roleArn?: string }>;
   verifyCognito?: ReturnType<typeof cognitoVerifier>;
+  limits: ApiLimits;
 }
 
 /**
  * AppSync GraphQL APIs from the templates: one local GraphQL endpoint per API that verifies Cognito
  * JWTs (signature, issuer, expiry) and API keys, enforces @aws_cognito_user_pools(cognito_groups) and
  * @aws_api_key as AppSync does, and calls direct Lambda resolvers (kind UNIT) with AppSync's event:
- * arguments, identity (claims, groups), source, info (fieldName, parentTypeName, selectionSetList).
+ * arguments, identity (claims, groups), source, info (fieldName, parentTypeName, selectionSetList),
+ * within the API's query depth and resolver count limits (limits.ts).
  */
 export function appSyncModule(): LocalModule {
   const servers: Server[] = [];
@@ -45,7 +48,10 @@ export function appSyncModule(): LocalModule {
     coverage: {
       service: 'AWS AppSync',
       by: 'the local cloud (graphql-js, a port per API)',
-      eventSources: ['queries and mutations to direct Lambda resolvers, with Cognito user pool and API key auth and @aws_cognito_user_pools groups'],
+      eventSources: [
+        'queries and mutations to direct Lambda resolvers, with Cognito user pool and API key auth and @aws_cognito_user_pools groups',
+        "the API's QueryDepthLimit and ResolverCountLimit (fields past them read null with AWS's errorTypes)",
+      ],
       notEmulated: [
         'VTL and JavaScript resolvers, pipelines, data sources other than Lambda (refused in a template)',
         'subscriptions, IAM and OIDC auth, caching',
@@ -161,6 +167,7 @@ function buildApi(context: CloudContext, api: TemplateResource): LocalApi {
         .map((key) => key.resolver.ref(key.logicalId)),
     ),
     resolvers,
+    limits: limitsOf(p, `${template.service}: ${logicalId}`),
     verifyCognito: poolId
       ? cognitoVerifier({
           jwksUrl: `${context.urls.cognito}/${poolId}/.well-known/jwks.json`,
@@ -230,7 +237,9 @@ function fieldResolver(
   req: IncomingMessage,
   variables?: Record<string, unknown>,
 ): GraphQLFieldResolver<unknown, unknown> {
+  const budget = requestBudget(api.limits);
   return async (source, args, _context, info) => {
+    budget.field(info);
     const type = info.parentType;
     const field = type.getFields()[info.fieldName];
     if (field && !authorize(caller, api.defaultMode, type, field)) {
@@ -239,6 +248,7 @@ function fieldResolver(
     const resolver = api.resolvers.get(`${type.name}.${info.fieldName}`);
     if (!resolver) return (source as Record<string, unknown> | null)?.[info.fieldName] ?? null;
     const { fn } = resolver;
+    budget.invocation();
     const refused = dataSourceRefusal(context, resolver);
     if (refused) throw Object.assign(new Error(refused), { errorType: 'Lambda:AccessDeniedException' });
     const event = {
