@@ -1,5 +1,5 @@
 import type { z } from 'zod/mini';
-import type { accountStatusArgs, createUserInput, PageArgs, updateUserInput } from './inputs';
+import { type accountStatusArgs, type createUserInput, type PageArgs, pageRequest, type updateUserInput } from './inputs';
 import type { Caller, Page, Profile, User } from './model';
 import type { BookingStore, Clock } from './ports';
 import { ratingAverage, requireActive, roleOf } from './rules';
@@ -15,7 +15,7 @@ export async function getUser(store: BookingStore, username: string): Promise<Us
   return (await store.users.get(username)) ?? null;
 }
 
-export const listUsers = (store: BookingStore, { limit, nextToken }: PageArgs): Promise<Page<User>> => store.users.list({ limit: limit ?? 20, nextToken });
+export const listUsers = (store: BookingStore, page: PageArgs): Promise<Page<User>> => store.users.list(pageRequest(page));
 
 /** The caller's profile, its role from the token's groups; UNVERIFIED until an admin verifies it. */
 export function createUser(store: BookingStore, clock: Clock, caller: Caller, { email, name }: z.infer<typeof createUserInput>): Promise<User> {

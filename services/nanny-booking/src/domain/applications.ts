@@ -1,4 +1,4 @@
-import type { PageArgs } from './inputs';
+import { type PageArgs, pageRequest } from './inputs';
 import type { Application, Caller, Job, Page, User } from './model';
 import type { BookingStore, Clock } from './ports';
 import { canSeeApplications } from './rules';
@@ -9,17 +9,13 @@ export function applyToJob(store: BookingStore, clock: Clock, nanny: User, jobId
   return store.applications.apply({ jobId, nanny: nanny.username, status: 'PENDING', appliedAt: clock.now().toISOString() });
 }
 
-export async function listJobApplications(
-  store: BookingStore,
-  caller: Caller,
-  { jobId, limit, nextToken }: PageArgs & { jobId: string },
-): Promise<Page<Application>> {
-  await requireJob(store, jobId, (job) => canSeeApplications(caller, job), "Only the job's parent or an admin sees its applications");
-  return store.applications.ofJob(jobId, { limit: limit ?? 20, nextToken });
+export async function listJobApplications(store: BookingStore, caller: Caller, { jobId, ...page }: PageArgs & { jobId: string }): Promise<Page<Application>> {
+  await requireJob(store, jobId, { allowed: (job) => canSeeApplications(caller, job), refusal: "Only the job's parent or an admin sees its applications" });
+  return store.applications.ofJob(jobId, pageRequest(page));
 }
 
-export const listMyApplications = (store: BookingStore, nanny: User, { limit, nextToken }: PageArgs): Promise<Page<Application>> =>
-  store.applications.ofNanny(nanny.username, { limit: limit ?? 20, nextToken });
+export const listMyApplications = (store: BookingStore, nanny: User, page: PageArgs): Promise<Page<Application>> =>
+  store.applications.ofNanny(nanny.username, pageRequest(page));
 
 export interface Booking {
   job: Job;
@@ -35,7 +31,10 @@ export interface Booking {
  * retried until done, never lost. Applications stop at the booking, so the count is exact.
  */
 export async function bookNanny(store: BookingStore, parent: User, { jobId, nanny }: { jobId: string; nanny: string }): Promise<Booking> {
-  const job = await requireJob(store, jobId, (found) => found.parent === parent.username, 'Only the parent who posted the job books for it');
+  const job = await requireJob(store, jobId, {
+    allowed: (found) => found.parent === parent.username,
+    refusal: 'Only the parent who posted the job books for it',
+  });
   const booking = await store.jobs.book(job, nanny, parent.username);
   return { ...booking, declining: (await store.applications.count(job.id)) - 1 };
 }

@@ -4,12 +4,16 @@ import { ClientError } from '@zero-idle/core';
  * What a request asked that cannot be done, thrown by the use cases and the store alike; the GraphQL
  * layer gives each kind its errorType (graphql/errors.ts). A ClientError: logged as rejected, not failed.
  */
-export abstract class DomainError extends ClientError {}
+export abstract class DomainError extends ClientError {
+  constructor(statusCode: number, message: string, kind: string) {
+    super(statusCode, message, kind);
+    this.name = kind;
+  }
+}
 
 export class NotFound extends DomainError {
   constructor(message: string) {
     super(404, message, 'NotFound');
-    this.name = 'NotFound';
   }
 }
 
@@ -17,7 +21,6 @@ export class NotFound extends DomainError {
 export class Conflict extends DomainError {
   constructor(message: string) {
     super(409, message, 'Conflict');
-    this.name = 'Conflict';
   }
 }
 
@@ -25,7 +28,6 @@ export class Conflict extends DomainError {
 export class Forbidden extends DomainError {
   constructor(message: string) {
     super(403, message, 'Forbidden');
-    this.name = 'Forbidden';
   }
 }
 
@@ -33,6 +35,5 @@ export class Forbidden extends DomainError {
 export class Validation extends DomainError {
   constructor(message: string) {
     super(400, message, 'Validation');
-    this.name = 'Validation';
   }
 }

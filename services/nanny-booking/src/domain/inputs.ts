@@ -47,3 +47,6 @@ export const jobPageArgs = z.extend(pageArgs, { jobId: id });
 export const accountStatusArgs = z.object({ username: id, status: z.enum(['UNVERIFIED', 'VERIFIED', 'DEACTIVATED']) });
 
 export type PageArgs = z.infer<typeof pageArgs>;
+
+/** The page the store reads for page arguments: 20 items when the client sent no limit (or null). */
+export const pageRequest = ({ limit, nextToken }: PageArgs) => ({ limit: limit ?? 20, nextToken });

@@ -7,11 +7,11 @@ import { requireJob } from './shared';
 
 /** After a job is done, its parent and its booked nanny rate each other, once each. */
 export async function rate(store: BookingStore, clock: Clock, author: User, { jobId, rating, comment }: z.infer<typeof rateInput>): Promise<Review> {
-  const job = await requireJob(store, jobId, () => true, '');
+  const job = await requireJob(store, jobId);
   return store.reviews.add({
     jobId,
     author: author.username,
-    subject: ratingSubject(job, { username: author.username, groups: [author.role] }),
+    subject: ratingSubject(job, author),
     rating,
     comment: comment ?? null,
     createdAt: clock.now().toISOString(),

@@ -28,7 +28,7 @@ export function ratingAverage(user: Pick<User, 'ratingSum' | 'ratingCount'>): nu
 }
 
 /** Who rates whom for a done job: the parent rates the booked nanny, the nanny rates the parent. */
-export function ratingSubject(job: Job, caller: Caller): string {
+export function ratingSubject(job: Job, caller: Caller | User): string {
   if (job.status !== 'DONE') throw new Conflict('A job can be rated once it is done');
   if (caller.username === job.parent && job.bookedNanny) return job.bookedNanny;
   if (caller.username === job.bookedNanny) return job.parent;

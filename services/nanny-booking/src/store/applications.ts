@@ -3,7 +3,7 @@ import { explainTransactionFailure } from '@zero-idle/core';
 import { Conflict } from '../domain/errors';
 import type { Application } from '../domain/model';
 import type { BookingStore, PageRequest } from '../domain/ports';
-import { readPage, scanPages } from './pages';
+import { queryUntil, readPage } from './pages';
 import { items, keys, lists, putNew } from './table';
 
 export function applicationsStore(db: DynamoDBDocumentClient, tableName: string) {
@@ -40,7 +40,7 @@ export function applicationsStore(db: DynamoDBDocumentClient, tableName: string)
 
     async count(jobId) {
       let total = 0;
-      await scanPages(db, tableName, { ...lists.applicationsOfJob(jobId), Select: 'COUNT' }, (page) => {
+      await queryUntil(db, tableName, { ...lists.applicationsOfJob(jobId), Select: 'COUNT' }, (page) => {
         total += page.Count ?? 0;
         return false;
       });
@@ -48,18 +48,14 @@ export function applicationsStore(db: DynamoDBDocumentClient, tableName: string)
     },
 
     /** A job's PENDING applications, read consistently: after a booking, every one still to decline. */
-    pendingOfJob: (jobId: string, page: PageRequest) =>
-      readPage<Application>(
-        db,
-        tableName,
-        {
-          ...lists.applicationsOfJob(jobId),
-          FilterExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ...lists.applicationsOfJob(jobId).ExpressionAttributeValues, ':pending': 'PENDING' },
-          ConsistentRead: true,
-        },
-        page,
-      ),
+    pendingOfJob: (jobId: string, page: PageRequest) => {
+      const applications = lists.applicationsOfJob(jobId);
+      const pending = {
+        FilterExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...applications.ExpressionAttributeValues, ':pending': 'PENDING' },
+      };
+      return readPage<Application>(db, tableName, { ...applications, ...pending, ConsistentRead: true }, page);
+    },
   } satisfies BookingStore['applications'] & Record<string, unknown>;
 }

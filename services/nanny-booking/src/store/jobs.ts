@@ -3,7 +3,7 @@ import { explainTransactionFailure, isConditionFailed } from '@zero-idle/core';
 import { Conflict } from '../domain/errors';
 import type { Application, Job } from '../domain/model';
 import type { BookingStore } from '../domain/ports';
-import { readPage, scanPages } from './pages';
+import { queryUntil, readPage } from './pages';
 import { items, jobStatusKey, keys, lists, record } from './table';
 
 export function jobsStore(db: DynamoDBDocumentClient, tableName: string) {
@@ -93,17 +93,10 @@ export function jobsStore(db: DynamoDBDocumentClient, tableName: string) {
     },
 
     /** The parent's jobs (gsi1), read until one booked the nanny. */
-    hasBooking: (parent, nanny) =>
-      scanPages(
-        db,
-        tableName,
-        {
-          ...lists.jobsOfParent(parent),
-          FilterExpression: 'bookedNanny = :nanny',
-          ExpressionAttributeValues: { ...lists.jobsOfParent(parent).ExpressionAttributeValues, ':nanny': nanny },
-          ProjectionExpression: 'pk',
-        },
-        (page) => Boolean(page.Items?.length),
-      ),
+    hasBooking: (parent, nanny) => {
+      const jobs = lists.jobsOfParent(parent);
+      const booked = { FilterExpression: 'bookedNanny = :nanny', ExpressionAttributeValues: { ...jobs.ExpressionAttributeValues, ':nanny': nanny } };
+      return queryUntil(db, tableName, { ...jobs, ...booked, ProjectionExpression: 'pk' }, (page) => Boolean(page.Items?.length));
+    },
   } satisfies BookingStore['jobs'];
 }

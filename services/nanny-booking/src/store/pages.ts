@@ -32,7 +32,7 @@ export async function readPage<T>(db: DynamoDBDocumentClient, tableName: string,
 }
 
 /** Every page of a Query, one after another, until `stop` says enough (then true) or the list ends (false). */
-export async function scanPages(
+export async function queryUntil(
   db: DynamoDBDocumentClient,
   tableName: string,
   query: ListQuery & { Select?: 'COUNT' },
