@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createDocumentClient, parse } from '@zero-idle/core';
 import { localCloudClient, portsFrom, readState } from '@zero-idle/local-cloud/client';
-import { apiRows, toWeek } from '../src/domain/prices';
+import { apiRows } from '../src/domain/prices';
+import { readWeeks } from '../src/domain/weeks';
 import { priceStore } from '../src/store';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -48,7 +49,9 @@ async function main(): Promise<void> {
       const store = connect();
       let added = 0;
       // Backfilled weeks are stored as such, and the stream filter passes only fetched weeks: no alerts.
-      for (const row of rows.value) if (await store.addWeekIfAbsent(toWeek(row), 'backfill', Date.now())) added += 1;
+      const { weeks, rejected } = readWeeks(rows.value, Date.now());
+      for (const row of rejected) console.error(`Skipped ${row.date}: ${row.reason}`);
+      for (const week of weeks) if (await store.addWeekIfAbsent(week, 'backfill', Date.now())) added += 1;
       return console.log(`Backfilled ${added} new week(s) of ${rows.value.length} from ${values.file}; no alerts are sent for them.`);
     }
     case 'weeks': {

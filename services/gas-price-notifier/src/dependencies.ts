@@ -1,6 +1,9 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createDocumentClient, loadConfig } from '@zero-idle/core';
 import * as z from 'zod/mini';
+import { fetchLatestWeeks } from './adapters/priceApi';
+import { snsAlerts } from './adapters/snsAlerts';
+import type { Clock, PriceSource } from './domain/ports';
 import { priceStore } from './store';
 
 const positiveInt = (fallback: number) => z._default(z.pipe(z.string(), z.transform(Number)).check(z.int(), z.positive()), fallback);
@@ -33,4 +36,10 @@ export const settings = {
 };
 
 export const store = priceStore(createDocumentClient(), config.PRICES_TABLE);
-export const snsClient = () => new SNSClient({});
+export const clock: Clock = { now: () => Date.now() };
+// Factories, so a bundle holds only the adapters its handler uses (one made at import is never tree-shaken).
+export const priceSource = (): PriceSource => {
+  const url = required('PRICES_API_URL');
+  return { latestWeeks: () => fetchLatestWeeks(url, settings.fetch) };
+};
+export const alertPublisher = () => snsAlerts(new SNSClient({}), required('TOPIC_ARN'));

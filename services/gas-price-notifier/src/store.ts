@@ -1,13 +1,14 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '@zero-idle/core';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoClaims, isConditionFailed } from '@zero-idle/core';
+import { ALERT_LEASE_MS } from './domain/alerts';
+import type { AlertId, Origin } from './domain/ports';
 import type { Week } from './domain/prices';
 
-/** Why a week was stored: `fetch` weeks are new and may alert; `history` and `backfill` weeks never do. */
-export type Origin = 'fetch' | 'history' | 'backfill';
+export type { Origin };
 
 /**
  * The Prices table. Weeks: pk "WEEK", sk the week's date (a Query gives them in date order). Alert
- * markers: pk "ALERT", sk "<week>#<region>", written before an alert is published (idempotency key).
+ * markers: pk "ALERT", sk "<week>#<region>", claimed before an alert is published (see core's claim.ts).
  */
 export function priceStore(db: DynamoDBDocumentClient, tableName: string) {
   const weekItem = (week: Week, origin: Origin, now: number) => ({
@@ -19,7 +20,7 @@ export function priceStore(db: DynamoDBDocumentClient, tableName: string) {
     storedAt: new Date(now).toISOString(),
   });
 
-  return {
+  const store = {
     /** The newest stored week, if any. */
     async latestWeek(): Promise<Week | undefined> {
       const { Items = [] } = await db.send(
@@ -97,46 +98,16 @@ export function priceStore(db: DynamoDBDocumentClient, tableName: string) {
         throw error;
       }
     },
-
-    /** Takes the right to publish one alert; false when it was taken (published, or being published). */
-    async claimAlert(week: string, region: string, now: number): Promise<boolean> {
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { pk: 'ALERT', sk: `${week}#${region}`, kind: 'ALERT', state: 'PUBLISHING', claimedAt: new Date(now).toISOString() },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
-    },
-
-    async markAlertPublished(week: string, region: string, messageId: string, now: number): Promise<void> {
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { pk: 'ALERT', sk: `${week}#${region}`, kind: 'ALERT', state: 'PUBLISHED', messageId, publishedAt: new Date(now).toISOString() },
-        }),
-      );
-    },
-
-    /** The way back after a failed publish, so the retried record publishes. */
-    async releaseAlert(week: string, region: string): Promise<void> {
-      await db.send(
-        new DeleteCommand({
-          TableName: tableName,
-          Key: { pk: 'ALERT', sk: `${week}#${region}` },
-          ConditionExpression: '#state = :publishing',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':publishing': 'PUBLISHING' },
-        }),
-      );
-    },
   };
+
+  const alerts = dynamoClaims<AlertId>({
+    db,
+    tableName,
+    leaseMs: ALERT_LEASE_MS,
+    key: ({ week, region }) => ({ pk: 'ALERT', sk: `${week}#${region}` }),
+    created: () => ({ kind: 'ALERT' }),
+  });
+  return { ...store, alerts };
 }
 
 export type PriceStore = ReturnType<typeof priceStore>;

@@ -9,7 +9,11 @@ export interface Week {
   prices: Prices;
 }
 
-const price = z.nullable(z.optional(z.string().check(z.regex(/^\d+(\.\d+)?$/, 'a price is a decimal number in a string'))));
+const DECIMAL = /^\d+(\.\d+)?$/;
+const price = z.nullable(z.optional(z.string().check(z.regex(DECIMAL, 'a price is a decimal number in a string'))));
+
+/** Dollars per gallon a region's average can hold: New York's highest weekly average was under $5.10. */
+export const PRICE_RANGE = { min: 0.01, max: 20 } as const;
 
 /** One row of dataset nqur-w4p7 as the API sends it: values are strings and may be missing or null. */
 export const apiRow = z.looseObject({
@@ -18,6 +22,9 @@ export const apiRow = z.looseObject({
 });
 export const apiRows = z.array(apiRow);
 export type ApiRow = z.infer<typeof apiRow>;
+
+/** The response as the fetch reads it: its shape checked whole, each row's prices judged alone (see weeks.ts). */
+export const apiResponse = z.array(z.looseObject({ date: apiRow.shape.date }));
 
 /** A row as a week: every region's price as a number (or null), keyed by the column name. */
 export function toWeek(row: ApiRow): Week {
@@ -29,7 +36,10 @@ export function toWeek(row: ApiRow): Week {
       continue;
     }
     const amount = Number(value);
-    if (typeof value !== 'string' || !Number.isFinite(amount)) throw new Error(`${row.date}: ${column} is not a price: ${JSON.stringify(value)}`);
+    // Every region is checked, not only the state average the schema names: "-1" or "1e3" is no price.
+    if (typeof value !== 'string' || !DECIMAL.test(value) || amount < PRICE_RANGE.min || amount > PRICE_RANGE.max) {
+      throw new Error(`${row.date}: ${column} is not a price: ${JSON.stringify(value)}`);
+    }
     prices[column] = amount;
   }
   return { week: row.date.slice(0, 10), prices };

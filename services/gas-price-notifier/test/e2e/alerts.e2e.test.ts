@@ -50,45 +50,45 @@ describe('gas-price-notifier end to end', () => {
   it('emails one alert per dropped region for a new week, and none for a rise, even when fetched twice', async () => {
     await weeklyFetch('2017-03-27');
     // NY state 2.42 -> 2.39 (drop), NYC 2.58 -> 2.61 (rise).
-    await api().setRows('nqur-w4p7', [row('2031-01-06', { new_york_state_average_gal: '2.39', new_york_city_average_gal: '2.61' }), ...sample]);
-    await weeklyFetch('2031-01-06');
+    await api().setRows('nqur-w4p7', [row('2024-01-06', { new_york_state_average_gal: '2.39', new_york_city_average_gal: '2.61' }), ...sample]);
+    await weeklyFetch('2024-01-06');
     const alerts = await waitFor(
-      () => alertsFor('2031-01-06'),
+      () => alertsFor('2024-01-06'),
       (found) => found.length > 0,
     );
-    expect(alerts.map((alert) => alert.subject)).toEqual(['Gas price drop in New York State: $2.42 -> $2.39 (week of 2031-01-06)']);
+    expect(alerts.map((alert) => alert.subject)).toEqual(['Gas price drop in New York State: $2.42 -> $2.39 (week of 2024-01-06)']);
     expect(alerts[0]?.from).toContain('no-reply@sns.amazonaws.com');
     expect(alerts[0]?.body.text).toContain('change: -$0.03 (-1.24%)');
 
     await fireSchedule(RULE);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(await alertsFor('2031-01-06')).toHaveLength(1);
+    expect(await alertsFor('2024-01-06')).toHaveLength(1);
   });
 
   it('sends nothing when the price stays the same or a region has no value', async () => {
     await weeklyFetch('2017-03-27');
-    await api().setRows('nqur-w4p7', [row('2031-02-03', { new_york_state_average_gal: '2.42', new_york_city_average_gal: null }), ...sample]);
-    await weeklyFetch('2031-02-03');
+    await api().setRows('nqur-w4p7', [row('2024-02-03', { new_york_state_average_gal: '2.42', new_york_city_average_gal: null }), ...sample]);
+    await weeklyFetch('2024-02-03');
     expect((await store.latestWeek())?.prices).toMatchObject({ new_york_state_average_gal: 2.42, new_york_city_average_gal: null });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(await alertsFor('2031-02-03')).toHaveLength(0);
+    expect(await alertsFor('2024-02-03')).toHaveLength(0);
   });
 
   it('backfills history without alerts, then alerts on the next new week', async () => {
     const file = join(tmpdir(), `gas-backfill-${process.pid}.json`);
-    writeFileSync(file, JSON.stringify([row('2031-03-03', { new_york_state_average_gal: '2.30' }), row('2031-03-10', { new_york_state_average_gal: '2.20' })]));
+    writeFileSync(file, JSON.stringify([row('2024-03-03', { new_york_state_average_gal: '2.30' }), row('2024-03-10', { new_york_state_average_gal: '2.20' })]));
     const { stdout } = await gasCli('backfill', '--file', file);
     expect(stdout).toContain('Backfilled 2 new week(s) of 2');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(await alertsFor('2031-03-10')).toHaveLength(0);
+    expect(await alertsFor('2024-03-10')).toHaveLength(0);
 
-    await api().setRows('nqur-w4p7', [row('2031-03-17', { new_york_state_average_gal: '2.10' })]);
-    await weeklyFetch('2031-03-17');
+    await api().setRows('nqur-w4p7', [row('2024-03-17', { new_york_state_average_gal: '2.10' })]);
+    await weeklyFetch('2024-03-17');
     const alerts = await waitFor(
-      () => alertsFor('2031-03-17'),
+      () => alertsFor('2024-03-17'),
       (found) => found.length > 0,
     );
-    expect(alerts.map((alert) => alert.subject)).toEqual(['Gas price drop in New York State: $2.20 -> $2.10 (week of 2031-03-17)']);
+    expect(alerts.map((alert) => alert.subject)).toEqual(['Gas price drop in New York State: $2.20 -> $2.10 (week of 2024-03-17)']);
   });
 
   it('reports a weekly fetch that failed all three attempts to its failure queue, with the event and the error', async () => {

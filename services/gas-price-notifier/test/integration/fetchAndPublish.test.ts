@@ -35,8 +35,8 @@ beforeEach(async () => {
 describe('fetchPrices', () => {
   it('stores the weeks it has not stored yet, and only those', async () => {
     await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ received: 10, stored: 10, newWeeks: [] });
-    await api().setRows('nqur-w4p7', [row('2032-01-05', { new_york_state_average_gal: '2.50' }), ...sample]);
-    await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ received: 10, stored: 1, newWeeks: ['2032-01-05'] });
+    await api().setRows('nqur-w4p7', [row('2025-01-05', { new_york_state_average_gal: '2.50' }), ...sample]);
+    await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ received: 10, stored: 1, newWeeks: ['2025-01-05'] });
     await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ stored: 0, newWeeks: [] });
   });
 
@@ -63,11 +63,11 @@ describe('fetchPrices', () => {
 describe('publishDrops', () => {
   it('publishes a week once however often its record is delivered', async () => {
     await fetchPrices(scheduledEvent, context);
-    await api().setRows('nqur-w4p7', [row('2032-02-02', { new_york_state_average_gal: '2.40' }), ...sample]);
+    await api().setRows('nqur-w4p7', [row('2025-02-02', { new_york_state_average_gal: '2.40' }), ...sample]);
     await fetchPrices(scheduledEvent, context);
     // The real stream delivers it once; deliver the same record twice more.
     await waitFor(
-      () => alertsFor('2032-02-02'),
+      () => alertsFor('2025-02-02'),
       (found) => found.length > 0,
     );
     const week = await store.latestWeek();
@@ -76,7 +76,7 @@ describe('publishDrops', () => {
       dynamodb: {
         SequenceNumber: '990000000000000000001',
         NewImage: {
-          week: { S: '2032-02-02' },
+          week: { S: '2025-02-02' },
           kind: { S: 'WEEK' },
           origin: { S: 'fetch' },
           prices: { M: { new_york_state_average_gal: { N: String(week?.prices.new_york_state_average_gal) } } },
@@ -86,17 +86,17 @@ describe('publishDrops', () => {
     await expect(publishDrops({ Records: [record] }, context)).resolves.toEqual({ batchItemFailures: [] });
     await expect(publishDrops({ Records: [record] }, context)).resolves.toEqual({ batchItemFailures: [] });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await alertsFor('2032-02-02')).toHaveLength(1);
+    expect(await alertsFor('2025-02-02')).toHaveLength(1);
   });
 
   it('retries a publish SNS refused, and the alert arrives once', async () => {
     await fetchPrices(scheduledEvent, context);
     // Three failures: the SDK's own attempts for one invocation; the stream then redelivers the record.
-    await injectFault({ service: 'sns', action: 'Publish', match: '2032-03-01', count: 3, status: 500, code: 'InternalError', message: 'SNS hiccup' });
-    await api().setRows('nqur-w4p7', [row('2032-03-01', { new_york_state_average_gal: '2.30' }), ...sample]);
+    await injectFault({ service: 'sns', action: 'Publish', match: '2025-03-01', count: 3, status: 500, code: 'InternalError', message: 'SNS hiccup' });
+    await api().setRows('nqur-w4p7', [row('2025-03-01', { new_york_state_average_gal: '2.30' }), ...sample]);
     await fetchPrices(scheduledEvent, context);
     const alerts = await waitFor(
-      () => alertsFor('2032-03-01'),
+      () => alertsFor('2025-03-01'),
       (found) => found.length > 0,
       20_000,
     );

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from '@zero-idle/core';
-import { type ApiRow, apiRows } from './domain/prices';
+import { type ApiRow, apiResponse } from '../domain/prices';
 
 export interface FetchOptions {
   weeks: number;
@@ -49,7 +49,7 @@ async function fetchOnce(url: URL, timeoutMs: number): Promise<ApiRow[]> {
   } catch {
     throw new PriceApiError(`not JSON: ${text.slice(0, 200)}`);
   }
-  const result = parse(apiRows, body);
+  const result = parse(apiResponse, body);
   if (!result.ok) throw new PriceApiError(`unexpected data: ${result.problems.slice(0, 500)}`);
-  return result.value;
+  return result.value as ApiRow[];
 }
