@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { FailedInvocationRecord } from '@zero-idle/local-cloud';
-import { failureReports, fireSchedule, TEST_PORT_BASE } from '@zero-idle/local-cloud/testing';
+import { failureReports, fireSchedule, inbox, TEST_PORT_BASE } from '@zero-idle/local-cloud/testing';
 import { alertsFor, api, givenConfirmedSubscriber, givenNoStoredWeeks, RULE, row, sample, store, waitFor } from '../support/prices';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -72,6 +72,37 @@ describe('gas-price-notifier end to end', () => {
     expect((await store.latestWeek())?.prices).toMatchObject({ new_york_state_average_gal: 2.42, new_york_city_average_gal: null });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await alertsFor('2024-02-03')).toHaveLength(0);
+  });
+
+  it('refuses hostile rows one by one and keeps alerting on the real weeks', async () => {
+    await weeklyFetch('2017-03-27');
+    // Each case as the issue found it against `npm run dev`; the real week 2024-03-25 is sent twice, alike.
+    const real = row('2024-03-25', { new_york_state_average_gal: '2.35', new_york_city_average_gal: '2.58' });
+    await api().setRows('nqur-w4p7', [
+      row('2099-12-31', { new_york_state_average_gal: '1.99' }),
+      row('2024-04-01', { new_york_state_average_gal: '2.30', new_york_city_average_gal: '-1' }),
+      row('2017-13-99'),
+      real,
+      real,
+      ...sample,
+    ]);
+    await weeklyFetch('2024-03-25');
+    const alerts = await waitFor(
+      () => alertsFor('2024-03-25'),
+      (found) => found.length > 0,
+    );
+    expect(alerts.map((alert) => alert.subject)).toEqual(['Gas price drop in New York State: $2.42 -> $2.35 (week of 2024-03-25)']);
+    expect(await store.storedWeeks('2024-01-01', '2100-01-01')).toEqual(new Set(['2024-03-25']));
+
+    // The future row did not become the newest week: the next real week still alerts.
+    await api().setRows('nqur-w4p7', [row('2099-12-31', { new_york_state_average_gal: '1.99' }), row('2024-04-08', { new_york_state_average_gal: '2.30' }), real]);
+    await weeklyFetch('2024-04-08');
+    const next = await waitFor(
+      () => alertsFor('2024-04-08'),
+      (found) => found.length > 0,
+    );
+    expect(next.map((alert) => alert.subject)).toEqual(['Gas price drop in New York State: $2.35 -> $2.30 (week of 2024-04-08)']);
+    expect((await inbox()).filter((email) => /\$-|2099|2017-13/.test(email.subject))).toEqual([]);
   });
 
   it('backfills history without alerts, then alerts on the next new week', async () => {

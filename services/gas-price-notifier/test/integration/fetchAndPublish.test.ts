@@ -2,7 +2,9 @@
 // failures of the API store nothing, a redelivered record publishes nothing new, a failed publish retries.
 import { beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { injectFault, lambdaContext, useFunctionEnvironment } from '@zero-idle/local-cloud/testing';
-import { alertsFor, api, givenConfirmedSubscriber, givenNoStoredWeeks, row, sample, store, waitFor } from '../support/prices';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ALERT_LEASE_MS } from '../../src/domain/alerts';
+import { alertsFor, api, db, givenConfirmedSubscriber, givenNoStoredWeeks, row, sample, store, TABLE, waitFor } from '../support/prices';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 let fetchPrices: Handler;
@@ -101,6 +103,48 @@ describe('publishDrops', () => {
       20_000,
     );
     expect(alerts).toHaveLength(1);
+  });
+
+  it('sends the alert once on the retry when the invocation that claimed it died', async () => {
+    await fetchPrices(scheduledEvent, context);
+    // The dead invocation's marker: claimed a lease ago, never published, never released.
+    const claimedAt = Date.now() - ALERT_LEASE_MS - 1_000;
+    await db.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: 'ALERT', sk: '2025-04-07#new_york_state_average_gal' },
+        UpdateExpression: 'SET kind = :kind, claimState = :claimed, claimToken = :token, leaseUntil = :until, claimedAt = :at',
+        ExpressionAttributeValues: { ':kind': 'ALERT', ':claimed': 'CLAIMED', ':token': 'dead-invocation', ':until': claimedAt + ALERT_LEASE_MS, ':at': claimedAt },
+      }),
+    );
+    await api().setRows('nqur-w4p7', [row('2025-04-07', { new_york_state_average_gal: '2.20' }), ...sample]);
+    await fetchPrices(scheduledEvent, context);
+    const alerts = await waitFor(
+      () => alertsFor('2025-04-07'),
+      (found) => found.length > 0,
+    );
+    expect(alerts).toHaveLength(1);
+    expect(await store.alerts.claim({ week: '2025-04-07', region: 'new_york_state_average_gal' }, Date.now())).toMatchObject({
+      state: 'done',
+      item: { messageId: expect.any(String) },
+    });
+  });
+
+  it('lets exactly one of many racing invocations hold an alert, round after round', async () => {
+    for (let round = 0; round < 25; round += 1) {
+      const id = { week: `2025-05-${String(round + 1).padStart(2, '0')}`, region: 'race' };
+      const now = Date.now();
+      const outcomes = await Promise.all(Array.from({ length: 8 }, () => store.alerts.claim(id, now)));
+      expect(outcomes.filter((outcome) => outcome.state === 'claimed')).toHaveLength(1);
+      expect(outcomes.filter((outcome) => outcome.state === 'held')).toHaveLength(7);
+      const winner = outcomes.find((outcome) => outcome.state === 'claimed');
+      if (winner?.state !== 'claimed') throw new Error('no winner');
+      // A loser cannot complete or release the winner's claim.
+      await expect(store.alerts.complete(id, 'not-the-token', now)).rejects.toThrow('conditional request failed');
+      await store.alerts.release(id, 'not-the-token', 'ignored');
+      await store.alerts.complete(id, winner.token, now, { messageId: `m-${round}` });
+      await expect(store.alerts.claim(id, now + ALERT_LEASE_MS * 2)).resolves.toMatchObject({ state: 'done' });
+    }
   });
 
   it('reports only the record it could not handle', async () => {
