@@ -27,7 +27,7 @@ export type ClaimOutcome =
 
 export interface Claims<Id> {
   claim(id: Id, now: number): Promise<ClaimOutcome>;
-  /** DONE, with the effect's result (a message id, say) on the item. Throws if the claim was lost. */
+  /** DONE, with the effect's result (a message id, say) on the item; an undefined value removes that attribute. Throws if the claim was lost. */
   complete(id: Id, token: string, now: number, result?: Record<string, unknown>): Promise<void>;
   /** Gives the claim back after a failed effect; a claim already taken over is left alone. */
   release(id: Id, token: string, error: string): Promise<void>;
@@ -103,17 +103,21 @@ export function dynamoClaims<Id>(options: DynamoClaimsOptions<Id>): Claims<Id> {
     },
 
     async complete(id, token, now, result = {}) {
-      const fields = Object.entries(result);
+      const fields = Object.entries(result).filter(([, value]) => value !== undefined);
+      const removed = Object.keys(result).filter((name) => result[name] === undefined);
       await db.send(
         new UpdateCommand({
           TableName: tableName,
           Key: key(id),
-          UpdateExpression: [
-            'SET #claim = :done, doneAt = :at',
-            ...fields.map((_, index) => `#r${index} = :r${index}`),
-          ].join(', ').concat(' REMOVE #token, #lease, claimError'),
+          UpdateExpression: ['SET #claim = :done, doneAt = :at', ...fields.map((_, index) => `#r${index} = :r${index}`)]
+            .join(', ')
+            .concat(' REMOVE ', ['#token', '#lease', 'claimError', ...removed.map((_, index) => `#x${index}`)].join(', ')),
           ConditionExpression: '#token = :token',
-          ExpressionAttributeNames: { ...NAMES, ...Object.fromEntries(fields.map(([name], index) => [`#r${index}`, name])) },
+          ExpressionAttributeNames: {
+            ...NAMES,
+            ...Object.fromEntries(fields.map(([name], index) => [`#r${index}`, name])),
+            ...Object.fromEntries(removed.map((name, index) => [`#x${index}`, name])),
+          },
           ExpressionAttributeValues: {
             ':done': 'DONE',
             ':at': new Date(now).toISOString(),

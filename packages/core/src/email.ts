@@ -1,4 +1,5 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { oneLine } from './text';
 
 /** One template, two bodies: the text body gets values as they are, the HTML body gets them escaped. */
 export interface EmailTemplate {
@@ -32,8 +33,8 @@ function fill(template: string, values: Readonly<Record<string, string>>, encode
 /** Fills {{name}} placeholders; a missing value is an error, never an empty hole in a sent email. */
 export function composeEmail(template: EmailTemplate, values: Readonly<Record<string, string>>): ComposedEmail {
   return {
-    // A subject is a header: line breaks in a value must not start new headers.
-    subject: fill(template.subject, values, (value) => value.replace(/[\r\n]+/g, ' ')),
+    // A subject is a header, shown on one line: a value's line breaks must not start new headers.
+    subject: fill(template.subject, values, oneLine),
     text: fill(template.text, values, (value) => value),
     html: fill(template.html, values, escapeHtml),
   };

@@ -1,3 +1,4 @@
+export { type BatchOutcome, processRecords } from './batch';
 export { CLAIM_ATTRIBUTES, type ClaimCondition, type ClaimOutcome, type Claims, type DynamoClaimsOptions, dynamoClaims, refusedClaim } from './claim';
 export { loadConfig } from './config';
 export {
@@ -12,7 +13,7 @@ export { type ComposedEmail, composeEmail, type EmailTemplate, escapeHtml, type 
 export { ClientError, EventValidationError } from './errors';
 export { createHandler, type HandlerOptions, type Invocation } from './handler';
 export { type HttpRequest, html, json, parseBody, readBody, wantsHtml } from './http';
-export { type BatchOutcome, processRecords } from './batch';
 export { logLine } from './log';
 export { memoryClaims } from './memoryClaims';
+export { oneLine } from './text';
 export { parse, type Schema } from './validation';

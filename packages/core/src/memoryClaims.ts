@@ -32,7 +32,9 @@ export function memoryClaims<Id>(options: {
       const item = holding(id, token);
       if (!item) throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
       const { claimToken: _token, leaseUntil: _lease, claimError: _error, ...rest } = item;
-      items.set(keyOf(id), { ...rest, ...result, claimState: 'DONE', doneAt: new Date(now).toISOString() });
+      const done: Record<string, unknown> = { ...rest, ...result, claimState: 'DONE', doneAt: new Date(now).toISOString() };
+      for (const [name, value] of Object.entries(result)) if (value === undefined) delete done[name];
+      items.set(keyOf(id), done);
     },
     async release(id, token, error) {
       const item = holding(id, token);

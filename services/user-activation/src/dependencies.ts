@@ -2,6 +2,9 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createDocumentClient, loadConfig } from '@zero-idle/core';
 import * as z from 'zod/mini';
+import { stepFunctionsActivations } from './adapters/activations';
+import { sesMailer } from './adapters/sesMailer';
+import type { Clock } from './domain/ports';
 import { userStore } from './store';
 
 const number = z.pipe(z.string(), z.transform(Number));
@@ -35,7 +38,8 @@ export const limits = {
 
 // Created once per container and reused by warm invocations.
 export const store = userStore(createDocumentClient(), config.USERS_TABLE);
-// Factories, so a bundle holds only the clients its handler uses (a client made at import is never tree-shaken).
+export const clock: Clock = { now: () => Date.now() };
+// Factories, so a bundle holds only the adapters its handler uses (one made at import is never tree-shaken).
 // Step Functions owns the retries of a failed send (with backoff, visible in the execution), so one attempt here.
-export const sesClient = () => new SESv2Client({ maxAttempts: 1 });
-export const sfnClient = () => new SFNClient({});
+export const mailer = () => sesMailer(new SESv2Client({ maxAttempts: 1 }));
+export const activations = () => stepFunctionsActivations(new SFNClient({}), required('STATE_MACHINE_ARN'));

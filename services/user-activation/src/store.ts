@@ -1,19 +1,33 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ClientError, explainTransactionFailure, isConditionFailed } from '@zero-idle/core';
+import { CLAIM_ATTRIBUTES, ClientError, conditionFailedItem, dynamoClaims, explainTransactionFailure, isConditionFailed } from '@zero-idle/core';
+import { MAIL_LEASE_MS } from './domain/activationMail';
+import type { MailId, ResendThrottle } from './domain/ports';
 import type { Registration, User } from './domain/user';
 
+/** A username's resend counter lives this long after its last request (the table's TTL removes it). */
+const THROTTLE_TTL_MS = 30 * 24 * 3_600_000;
+
 /**
- * The Users table: a user item (pk USER#<username>, type USER) and an email guard item
- * (pk EMAIL#<email>, type EMAIL) that makes emails unique. The stream filter reacts to USER inserts only.
+ * The Users table: a user item (pk USER#<username>, type USER), an email guard item (pk EMAIL#<email>,
+ * type EMAIL) that makes emails unique, and a resend counter per username asked for (pk
+ * RESEND#<username>, type RESEND), known or not. The stream filter reacts to USER inserts only.
  */
 export function userStore(db: DynamoDBDocumentClient, tableName: string) {
   const userKey = (username: string) => ({ pk: `USER#${username}` });
   const statusName = { '#status': 'status' };
 
+  const throttleItem = (username: string, now: number, resendCount: number) => ({
+    pk: `RESEND#${username}`,
+    type: 'RESEND',
+    lastMailRequestedAt: now,
+    resendCount,
+    expiresAt: Math.floor((now + THROTTLE_TTL_MS) / 1000),
+  });
+
   return {
     /** Creates the user and claims the email in one transaction; a taken username or email is a 409. */
     async register(registration: Registration, token: { tokenNonce: string; tokenExpiresAt: number }, now: number): Promise<User> {
-      const user: User = { ...registration, status: 'NONE', tokenVersion: 1, ...token, createdAt: new Date(now).toISOString(), lastMailRequestedAt: now };
+      const user: User = { ...registration, status: 'NONE', tokenVersion: 1, ...token, createdAt: new Date(now).toISOString() };
       try {
         await db.send(
           new TransactWriteCommand({
@@ -26,6 +40,8 @@ export function userStore(db: DynamoDBDocumentClient, tableName: string) {
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
+              // The registration's own email counts as the last one asked for: a resend waits its cooldown.
+              { Put: { TableName: tableName, Item: throttleItem(user.username, now, 0) } },
             ],
           }),
         );
@@ -41,58 +57,6 @@ export function userStore(db: DynamoDBDocumentClient, tableName: string) {
     async get(username: string): Promise<User | undefined> {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: userKey(username), ConsistentRead: true }));
       return Item as User | undefined;
-    },
-
-    /** NONE -> MAIL_SENT for this token version: the one write that lets exactly one execution send. */
-    async claimMail(username: string, tokenVersion: number): Promise<User | undefined> {
-      try {
-        const { Attributes } = await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: userKey(username),
-            UpdateExpression: 'SET #status = :sent',
-            ConditionExpression: '#status = :none AND tokenVersion = :version',
-            ExpressionAttributeNames: statusName,
-            ExpressionAttributeValues: { ':sent': 'MAIL_SENT', ':none': 'NONE', ':version': tokenVersion },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return Attributes as User;
-      } catch (error) {
-        if (isConditionFailed(error)) return undefined;
-        throw error;
-      }
-    },
-
-    /** The path back when the send failed: MAIL_SENT -> NONE, so a retry may send. */
-    async releaseMail(username: string, tokenVersion: number): Promise<void> {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: userKey(username),
-            UpdateExpression: 'SET #status = :none',
-            ConditionExpression: '#status = :sent AND tokenVersion = :version',
-            ExpressionAttributeNames: statusName,
-            ExpressionAttributeValues: { ':sent': 'MAIL_SENT', ':none': 'NONE', ':version': tokenVersion },
-          }),
-        );
-      } catch (error) {
-        // Already moved on (activated, or a resend made a new version): nothing to give back.
-        if (!isConditionFailed(error)) throw error;
-      }
-    },
-
-    async recordMailSent(username: string, tokenVersion: number, messageId: string, now: number): Promise<void> {
-      await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: userKey(username),
-          UpdateExpression: 'SET mailMessageId = :id, mailSentAt = :at REMOVE activationFailure',
-          ConditionExpression: 'tokenVersion = :version',
-          ExpressionAttributeValues: { ':id': messageId, ':at': new Date(now).toISOString(), ':version': tokenVersion },
-        }),
-      );
     },
 
     /** Only the current, unexpired token version can activate, and only once. */
@@ -115,25 +79,15 @@ export function userStore(db: DynamoDBDocumentClient, tableName: string) {
       }
     },
 
-    /**
-     * A new token version for a resend, refused while DONE, within the cooldown, or past the limit.
-     * Returns the renewed user, or undefined when the user does not exist or may not resend now.
-     */
-    async renewToken(
-      username: string,
-      token: { tokenNonce: string; tokenExpiresAt: number },
-      now: number,
-      limits: { cooldownMs: number; maxResends: number },
-    ): Promise<User | undefined> {
+    /** A new token version for a resend (a new claim with it), refused for unknown and active users. */
+    async renewToken(username: string, token: { tokenNonce: string; tokenExpiresAt: number }, now: number): Promise<User | undefined> {
       try {
         const { Attributes } = await db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: userKey(username),
-            UpdateExpression:
-              'SET tokenVersion = tokenVersion + :one, tokenNonce = :nonce, tokenExpiresAt = :expires, #status = :none, lastMailRequestedAt = :now ADD resendCount :one',
-            ConditionExpression:
-              'attribute_exists(pk) AND #status <> :done AND lastMailRequestedAt <= :cooldown AND (attribute_not_exists(resendCount) OR resendCount < :max)',
+            UpdateExpression: `SET tokenVersion = tokenVersion + :one, tokenNonce = :nonce, tokenExpiresAt = :expires, #status = :none, renewedAt = :now REMOVE ${CLAIM_ATTRIBUTES.join(', ')}`,
+            ConditionExpression: 'attribute_exists(pk) AND #status <> :done',
             ExpressionAttributeNames: statusName,
             ExpressionAttributeValues: {
               ':one': 1,
@@ -142,8 +96,6 @@ export function userStore(db: DynamoDBDocumentClient, tableName: string) {
               ':none': 'NONE',
               ':done': 'DONE',
               ':now': now,
-              ':cooldown': now - limits.cooldownMs,
-              ':max': limits.maxResends,
             },
             ReturnValues: 'ALL_NEW',
           }),
@@ -172,6 +124,50 @@ export function userStore(db: DynamoDBDocumentClient, tableName: string) {
         throw new Error(`Cannot record the activation failure of ${username}: no such user (${failure.error}: ${failure.cause})`);
       }
     },
+
+    /** The activation email's claim, on the user item, for the current token version of a user not active yet. */
+    mail: dynamoClaims<MailId>({
+      db,
+      tableName,
+      leaseMs: MAIL_LEASE_MS,
+      key: ({ username }) => userKey(username),
+      condition: ({ tokenVersion }) => ({
+        expression: 'attribute_exists(pk) AND tokenVersion = :version AND #status = :none',
+        names: statusName,
+        values: { ':version': tokenVersion, ':none': 'NONE' },
+      }),
+    }),
+
+    /** One conditional write per request: the cooldown and the limit, for any username. */
+    throttle: {
+      async take(username, now, limits) {
+        try {
+          await db.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { pk: `RESEND#${username}` },
+              UpdateExpression: 'SET #type = :type, lastMailRequestedAt = :now, expiresAt = :expires ADD resendCount :one',
+              ConditionExpression:
+                'attribute_not_exists(pk) OR (lastMailRequestedAt <= :cooldown AND (attribute_not_exists(resendCount) OR resendCount < :max))',
+              ExpressionAttributeNames: { '#type': 'type' },
+              ExpressionAttributeValues: {
+                ':type': 'RESEND',
+                ':now': now,
+                ':expires': Math.floor((now + THROTTLE_TTL_MS) / 1000),
+                ':one': 1,
+                ':cooldown': now - limits.cooldownMs,
+                ':max': limits.maxResends,
+              },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          );
+          return 'allowed';
+        } catch (error) {
+          if (!isConditionFailed(error)) throw error;
+          return Number(conditionFailedItem(error)?.resendCount ?? 0) >= limits.maxResends ? 'limit' : 'too-soon';
+        }
+      },
+    } satisfies ResendThrottle,
   };
 }
 

@@ -81,7 +81,7 @@ describe('gas-price-notifier end to end', () => {
     await api().setRows('nqur-w4p7', [
       row('2099-12-31', { new_york_state_average_gal: '1.99' }),
       row('2024-04-01', { new_york_state_average_gal: '2.30', new_york_city_average_gal: '-1' }),
-      row('2017-13-99'),
+      row('2017-13-99', {}),
       real,
       real,
       ...sample,
@@ -95,7 +95,11 @@ describe('gas-price-notifier end to end', () => {
     expect(await store.storedWeeks('2024-01-01', '2100-01-01')).toEqual(new Set(['2024-03-25']));
 
     // The future row did not become the newest week: the next real week still alerts.
-    await api().setRows('nqur-w4p7', [row('2099-12-31', { new_york_state_average_gal: '1.99' }), row('2024-04-08', { new_york_state_average_gal: '2.30' }), real]);
+    await api().setRows('nqur-w4p7', [
+      row('2099-12-31', { new_york_state_average_gal: '1.99' }),
+      row('2024-04-08', { new_york_state_average_gal: '2.30' }),
+      real,
+    ]);
     await weeklyFetch('2024-04-08');
     const next = await waitFor(
       () => alertsFor('2024-04-08'),

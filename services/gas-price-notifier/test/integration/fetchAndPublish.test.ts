@@ -1,8 +1,9 @@
 // The two handlers in process against the local cloud's DynamoDB, SNS and the data.ny.gov stand-in:
 // failures of the API store nothing, a redelivered record publishes nothing new, a failed publish retries.
+
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { injectFault, lambdaContext, useFunctionEnvironment } from '@zero-idle/local-cloud/testing';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ALERT_LEASE_MS } from '../../src/domain/alerts';
 import { alertsFor, api, db, givenConfirmedSubscriber, givenNoStoredWeeks, row, sample, store, TABLE, waitFor } from '../support/prices';
 
@@ -114,7 +115,13 @@ describe('publishDrops', () => {
         TableName: TABLE,
         Key: { pk: 'ALERT', sk: '2025-04-07#new_york_state_average_gal' },
         UpdateExpression: 'SET kind = :kind, claimState = :claimed, claimToken = :token, leaseUntil = :until, claimedAt = :at',
-        ExpressionAttributeValues: { ':kind': 'ALERT', ':claimed': 'CLAIMED', ':token': 'dead-invocation', ':until': claimedAt + ALERT_LEASE_MS, ':at': claimedAt },
+        ExpressionAttributeValues: {
+          ':kind': 'ALERT',
+          ':claimed': 'CLAIMED',
+          ':token': 'dead-invocation',
+          ':until': claimedAt + ALERT_LEASE_MS,
+          ':at': claimedAt,
+        },
       }),
     );
     await api().setRows('nqur-w4p7', [row('2025-04-07', { new_york_state_average_gal: '2.20' }), ...sample]);

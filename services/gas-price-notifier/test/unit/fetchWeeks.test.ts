@@ -48,7 +48,7 @@ describe('storeNewWeeks', () => {
     expect((await store.latestWeek())?.week).toBe('2026-11-30');
   });
 
-  it('allows a day of slack for the dataset's New York dates against UTC', async () => {
+  it("allows a day of slack for the dataset's New York dates against UTC", async () => {
     const { summary } = await fetchWith([row('2026-12-04'), row('2026-12-05'), ...sample]);
     expect(summary.newWeeks).toEqual(['2026-12-04']);
     expect(summary.rejected).toEqual([{ date: '2026-12-05T00:00:00.000', reason: '2026-12-05 is a week in the future' }]);

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { oneLine } from '@zero-idle/core';
 import * as z from 'zod/mini';
 
 /** NONE: registered, no mail yet. MAIL_SENT: the activation mail for the current token went out. DONE: active. */
@@ -15,8 +16,7 @@ export interface User {
   tokenNonce: string;
   tokenExpiresAt: number;
   createdAt: string;
-  lastMailRequestedAt: number;
-  resendCount?: number;
+  renewedAt?: number;
   mailSentAt?: string;
   mailMessageId?: string;
   activatedAt?: string;
@@ -28,7 +28,8 @@ export const registration = z.object({
     .string()
     .check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9][a-z0-9_-]{2,31}$/, 'a username is 3-32 letters, digits, "-" or "_", starting with a letter or digit')),
   email: z.string().check(z.trim(), z.toLowerCase(), z.email('email must be an email address'), z.maxLength(254)),
-  name: z.string().check(z.trim(), z.minLength(1, 'a name is required'), z.maxLength(100, 'a name is at most 100 characters')),
+  // Shown in the email's subject and body and on pages: one line, no control or bidirectional characters.
+  name: z.string().check(z.overwrite(oneLine), z.minLength(1, 'a name is required'), z.maxLength(100, 'a name is at most 100 characters')),
 });
 export type Registration = z.infer<typeof registration>;
 

@@ -114,6 +114,47 @@ describe('user-activation end to end', () => {
     expect(await emailsTo(user.email)).toHaveLength(2);
   });
 
+  it('answers a resend the same for an account that exists and one that does not', async () => {
+    const user = uniqueUser();
+    await register(user);
+    await waitForEmails(user.email);
+    const unknown = uniqueUser().username;
+    const ask = async (username: string) => {
+      const response = await fetch(`${api()}/users/${username}/activation-email`, { method: 'POST' });
+      return { status: response.status, body: await response.text() };
+    };
+    // Within the cooldown: the registered user (whose registration counts as the last email) and a
+    // username nobody has, after its first request, get the same 429 with the same body.
+    expect(await ask(unknown)).toEqual({
+      status: 202,
+      body: JSON.stringify({ message: 'If the account exists and is not active yet, a new activation email is on its way.' }),
+    });
+    const [known, stranger] = await Promise.all([ask(user.username), ask(unknown)]);
+    expect(known).toEqual(stranger);
+    expect(known).toEqual({ status: 429, body: JSON.stringify({ error: 'TooSoon', message: 'Wait 60 seconds between activation emails' }) });
+    // At the limit, both again alike.
+    await setAttributes(user.username, { lastMailRequestedAt: 0, resendCount: 5 });
+    await setAttributes(unknown, { lastMailRequestedAt: 0, resendCount: 5 });
+    const [knownLimit, strangerLimit] = await Promise.all([ask(user.username), ask(unknown)]);
+    expect(knownLimit.status).toBe(429);
+    expect(knownLimit.body.replace(user.username, '<name>')).toBe(strangerLimit.body.replace(unknown, '<name>'));
+    expect(await emailsTo(user.email)).toHaveLength(1);
+  });
+
+  it('keeps a hostile name to one line in the email and the answer', async () => {
+    const user = uniqueUser('Eve\u202E\u0000\u2028\u0085\n\nYour account is locked. Verify at http://evil.example/login');
+    const registered = await register(user);
+    expect(registered.status).toBe(201);
+    const clean = 'Eve Your account is locked. Verify at http://evil.example/login';
+    expect(await registered.json()).toMatchObject({ message: `Welcome ${clean}: an activation email is on its way to ${user.email}.` });
+    const [email] = await waitForEmails(user.email);
+    expect(email?.subject).toBe(`Activate your account, ${clean}`);
+    expect((email?.body.text ?? '').split('\n')[0]).toBe(`Hello ${clean},`);
+    expect(email?.body.text).not.toMatch(/^Your account is locked/m);
+    const shown = `${email?.subject}${email?.body.text}${email?.body.html}`;
+    expect(['\u0000', '\u0085', '\u2028', '\u202E'].filter((character) => shown.includes(character))).toEqual([]);
+  });
+
   it('stops resending at the limit', async () => {
     const user = uniqueUser();
     await register(user);

@@ -3,6 +3,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { emailsTo, injectFault, lambdaContext, pendingFaults, useFunctionEnvironment, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { MAIL_LEASE_MS } from '../../src/domain/activationMail';
 import { newToken } from '../../src/domain/user';
 import { db, executionArn, executionsOf, finishedExecution, givenARegisteredUser, setAttributes, store, TABLE, uniqueUser } from '../support/users';
 
@@ -152,14 +153,30 @@ describe('activation mail', () => {
   it('sends at most one email per token when executions race', async () => {
     const user = await givenARegisteredUser();
     await waitForEmails(user.email);
-    // A new token version (as a resend makes), then ten racing senders for it.
-    await setAttributes(user.username, { status: 'NONE', tokenVersion: 2 });
-    const results = (await Promise.all(Array.from({ length: 10 }, () => sendActivationMail({ username: user.username, tokenVersion: 2 }, context)))) as Array<{
-      sent: boolean;
-    }>;
+    // A new token version (as a resend makes it), then ten racing senders for it: one sends, the others
+    // find the claim held and fail with MailInProgress, which the state machine retries past the lease.
+    await store.renewToken(user.username, newToken(Date.now(), 48), Date.now());
+    const settled = await Promise.allSettled(Array.from({ length: 10 }, () => sendActivationMail({ username: user.username, tokenVersion: 2 }, context)));
+    const results = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value as { sent: boolean }] : []));
+    expect(settled.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason.name)).toEqual(
+      Array(9).fill('MailInProgress'),
+    );
     expect(results.filter((result) => result.sent)).toHaveLength(1);
     await waitForEmails(user.email, 3, 1_000);
     expect(await emailsTo(user.email)).toHaveLength(2);
+  });
+
+  it('sends the email on the retry when the invocation that claimed it died', async () => {
+    const user = await givenARegisteredUser();
+    await waitForEmails(user.email);
+    const renewed = await store.renewToken(user.username, newToken(Date.now(), 48), Date.now());
+    // The dead invocation: claimed version 2 a lease ago, and never sent nor gave it back.
+    const claimedAt = Date.now() - MAIL_LEASE_MS - 1_000;
+    await setAttributes(user.username, { claimState: 'CLAIMED', claimToken: 'dead-invocation', claimedAt, leaseUntil: claimedAt + MAIL_LEASE_MS });
+    await expect(sendActivationMail({ username: user.username, tokenVersion: renewed?.tokenVersion }, context)).resolves.toMatchObject({ sent: true });
+    await expect(sendActivationMail({ username: user.username, tokenVersion: renewed?.tokenVersion }, context)).resolves.toMatchObject({ sent: false });
+    expect(await waitForEmails(user.email, 2)).toHaveLength(2);
+    expect(await store.get(user.username)).toMatchObject({ status: 'MAIL_SENT', tokenVersion: 2, claimState: 'DONE' });
   });
 
   it('escapes the user name in the HTML body', async () => {

@@ -24,13 +24,23 @@ export async function givenARegisteredUser(name?: string) {
   return store.register(input, newToken(now, 48), now);
 }
 
+// The resend counter is an item of its own (RESEND#<username>), kept for any username asked for.
+const COUNTER_ATTRIBUTES = new Set(['lastMailRequestedAt', 'resendCount']);
+
 /** Changes attributes directly, as time passing (expiry, cooldown) would. */
 export async function setAttributes(username: string, values: Record<string, unknown>): Promise<void> {
+  const counter = Object.fromEntries(Object.entries(values).filter(([name]) => COUNTER_ATTRIBUTES.has(name)));
+  const user = Object.fromEntries(Object.entries(values).filter(([name]) => !COUNTER_ATTRIBUTES.has(name)));
+  if (Object.keys(counter).length) await setItem(`RESEND#${username}`, counter);
+  if (Object.keys(user).length) await setItem(`USER#${username}`, user);
+}
+
+async function setItem(pk: string, values: Record<string, unknown>): Promise<void> {
   const names = Object.keys(values);
   await db.send(
     new UpdateCommand({
       TableName: TABLE,
-      Key: { pk: `USER#${username}` },
+      Key: { pk },
       UpdateExpression: `SET ${names.map((_, index) => `#n${index} = :v${index}`).join(', ')}`,
       ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#n${index}`, name])),
       ExpressionAttributeValues: Object.fromEntries(names.map((name, index) => [`:v${index}`, values[name]])),

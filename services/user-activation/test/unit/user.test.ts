@@ -17,7 +17,6 @@ function user(overrides: Partial<User> = {}): User {
     tokenNonce: 'nonce-1',
     tokenExpiresAt: NOW + 1000,
     createdAt: new Date(NOW).toISOString(),
-    lastMailRequestedAt: NOW,
     ...overrides,
   };
 }
@@ -37,11 +36,26 @@ describe('registration', () => {
     [{ email: 'not-an-email' }, 'email must be an email address'],
     [{ name: '' }, 'a name is required'],
     [{ name: 'x'.repeat(101) }, 'a name is at most 100 characters'],
+    [{ name: '\u202E\u0000\n' }, 'a name is required'],
   ])('rejects %j', (change, message) => {
     expect(parse(registration, { username: 'alice', email: 'a@example.com', name: 'A', ...change })).toEqual({
       ok: false,
       problems: expect.stringContaining(message),
     });
+  });
+});
+
+describe('names', () => {
+  // The characters the hostile registrations used: NUL, LINE SEPARATOR, NEXT LINE, RIGHT-TO-LEFT
+  // OVERRIDE, and newlines that wrote lines of their own into the plain-text email.
+  it.each([
+    ['Eve\u0000Smith', 'Eve Smith'],
+    ['Eve\u2028Smith', 'Eve Smith'],
+    ['Eve\u0085Smith', 'Eve Smith'],
+    ['Eve \u202Enimda', 'Eve nimda'],
+    ['Eve\n\nYour account is locked. Verify at http://evil.example/login', 'Eve Your account is locked. Verify at http://evil.example/login'],
+  ])('keeps %j to one line of visible text', (name, expected) => {
+    expect(parse(registration, { username: 'eve', email: 'eve@example.com', name })).toEqual({ ok: true, value: expect.objectContaining({ name: expected }) });
   });
 });
 
