@@ -9,7 +9,8 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { composeEmail, createDocumentClient, sendEmail } from '@zero-idle/core';
 import { portsFrom, readState } from '@zero-idle/local-cloud/client';
-import { canDecide, DECISIONS, type Decision, type Part, type Submission, type SubmissionState } from '../src/domain/submission';
+import { decide } from '../src/domain/decide';
+import { DECISIONS, type Decision, type Part, type Submission, type SubmissionState } from '../src/domain/submission';
 import { visible } from '../src/mail/headers';
 import { submissionStore } from '../src/store';
 
@@ -172,19 +173,19 @@ async function main(): Promise<void> {
     }
     case 'set': {
       if (!id || !DECISIONS.includes(decision as Decision)) throw new Error(usage);
-      const submission = await store.get(id);
-      if (!submission) throw new Error(`No submission ${id}`);
-      if (!canDecide(submission.state))
-        throw new Error(`Submission ${id} is ${submission.state}: take it first (only reading or held submissions get a decision)`);
-      if (!(await store.move(id, ['reading', 'held'], decision as Decision, new Date().toISOString())))
-        throw new Error(`Submission ${id} changed meanwhile; look again`);
-      const result = await sendEmail(new SESv2Client({}), {
-        from: values.from,
-        to: [submission.authorEmail ?? ''],
-        ...decisionEmail(decision as Decision, { name: submission.authorName ?? '', title: submission.title ?? '' }),
-      });
-      if (!result.ok) throw new Error(`Recorded ${decision}, but the email to ${submission.authorEmail} failed: ${result.error.message}`);
-      return console.log(`${id} is ${decision}; ${submission.authorEmail} has been told.`);
+      const ses = new SESv2Client({});
+      const { submission, told } = await decide(
+        {
+          records: store,
+          emails: store.decisionEmails,
+          compose: decisionEmail,
+          send: (to, email) => sendEmail(ses, { from: values.from, to: [to], ...email }),
+          now: Date.now,
+        },
+        id,
+        decision as Decision,
+      );
+      return console.log(`${id} is ${decision}; ${submission.authorEmail} ${told === 'now' ? 'has been told' : 'was told before'}.`);
     }
     default:
       throw new Error(usage);

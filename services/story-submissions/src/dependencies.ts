@@ -4,8 +4,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDocumentClient, loadConfig, sendEmail } from '@zero-idle/core';
 import * as z from 'zod/mini';
+import { mailbox } from './adapters/mailbox';
 import type { ReceiveDependencies } from './domain/receive';
-import { mailbox } from './mailbox';
 import { submissionStore } from './store';
 
 export const config = loadConfig(

@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '@zero-idle/core';
+import { dynamoClaims, isConditionFailed } from '@zero-idle/core';
+import { DECISION_EMAIL_LEASE_MS, type DecisionEmailId } from './domain/decide';
 import type { ClaimResult, StoredMessage, SubmissionRecords } from './domain/receive';
-import type { Submission, SubmissionState } from './domain/submission';
+import type { Decision, Submission, SubmissionState } from './domain/submission';
 
 /**
  * The Submissions table: one item per submission (pk id). The byState index (state, receivedAt) gives
@@ -97,7 +98,7 @@ function editorQueries(db: DynamoDBDocumentClient, tableName: string) {
     ExpressionAttributeNames: stateName,
     ExpressionAttributeValues: { ':state': state },
   });
-  return {
+  const queries = {
     async get(id: string): Promise<Submission | undefined> {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }));
       return Item as Submission | undefined;
@@ -120,17 +121,36 @@ function editorQueries(db: DynamoDBDocumentClient, tableName: string) {
       return total;
     },
 
+    async decide(id: string, decision: Decision, decidedAt: string): Promise<boolean> {
+      return queries.move(id, ['reading', 'held'], decision, decidedAt, { decidedAt });
+    },
+
+    /** Each decision's email, claimed on an item of its own (no state, so never in the byState queue). */
+    decisionEmails: dynamoClaims<DecisionEmailId>({
+      db,
+      tableName,
+      leaseMs: DECISION_EMAIL_LEASE_MS,
+      key: ({ id, decision, decidedAt }) => ({ id: `${id}#${decision}-email#${decidedAt}` }),
+      created: ({ id }) => ({ kind: 'decision-email', submission: id }),
+    }),
+
     /** Moves a submission from one of `from` to `to`; false when another editor moved it first. */
-    async move(id: string, from: readonly SubmissionState[], to: SubmissionState, now: string): Promise<boolean> {
+    async move(id: string, from: readonly SubmissionState[], to: SubmissionState, now: string, also: Record<string, string> = {}): Promise<boolean> {
+      const extra = Object.entries(also);
       try {
         await db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { id },
-            UpdateExpression: 'SET #state = :to, updatedAt = :now',
+            UpdateExpression: ['SET #state = :to, updatedAt = :now', ...extra.map(([name]) => `${name} = :${name}`)].join(', '),
             ConditionExpression: `#state IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
             ExpressionAttributeNames: stateName,
-            ExpressionAttributeValues: { ':to': to, ':now': now, ...Object.fromEntries(from.map((state, index) => [`:from${index}`, state])) },
+            ExpressionAttributeValues: {
+              ':to': to,
+              ':now': now,
+              ...Object.fromEntries(from.map((state, index) => [`:from${index}`, state])),
+              ...Object.fromEntries(extra.map(([name, value]) => [`:${name}`, value])),
+            },
           }),
         );
         return true;
@@ -140,6 +160,7 @@ function editorQueries(db: DynamoDBDocumentClient, tableName: string) {
       }
     },
   };
+  return queries;
 }
 
 export type SubmissionStore = ReturnType<typeof submissionStore>;

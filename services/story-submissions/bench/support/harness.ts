@@ -6,8 +6,8 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { peakMemoryMb } from '@zero-idle/local-cloud/peakMemory';
 import { simpleParser } from 'mailparser';
+import { mailbox } from '../../src/adapters/mailbox';
 import { readParts } from '../../src/mail/readMessage';
-import { mailbox } from '../../src/mailbox';
 
 const [mode, bucket = '', key = ''] = process.argv.slice(2);
 const s3 = new S3Client({});

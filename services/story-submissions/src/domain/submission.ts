@@ -63,6 +63,8 @@ export interface Submission {
   /** The emails sent for it, by name (confirmation, editor, no-manuscript): each once. */
   sent?: string[];
   error?: string;
+  /** When the editor recorded the decision the state holds (accepted, rejected or held). */
+  decidedAt?: string;
 }
 
 /**

@@ -5,7 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { emailsTo, functionStats, waitForCompleted, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { emailsTo, functionStats, injectFault, waitForCompleted, waitForEmails } from '@zero-idle/local-cloud/testing';
 import {
   compose,
   deliver,
@@ -75,6 +75,33 @@ describe('story-submissions end to end', () => {
     const decision = await waitForEmails(from, 2);
     expect(decision[1]?.subject).toBe('Your story "The Clockwork Garden"');
     await expect(editor('set', taken.id, 'accepted')).rejects.toMatchObject({ stderr: expect.stringContaining('take it first') });
+    // The same set again records nothing new and emails nobody.
+    expect((await editor('set', taken.id, 'rejected')).stdout).toContain(`is rejected; ${from} was told before`);
+    expect(await emailsTo(from)).toHaveLength(2);
+  });
+
+  it("keeps the editor's decision when its email fails, and sends it once on the next set", async () => {
+    const from = author();
+    const raw = await compose({
+      from,
+      to: INBOX,
+      subject: 'Held Over',
+      messageId: messageId(),
+      text: 'Attached.',
+      attachments: [{ filename: 'held.docx', content: docx() }],
+    });
+    await deliver(raw);
+    const submission = await waitForSubmission(await submissionIdOf(raw));
+    await waitForEmails(from);
+    await editor('take', submission?.id ?? '');
+    await injectFault({ service: 'ses', action: 'SendEmail', match: from, count: 3, status: 503, code: 'ServiceUnavailable', message: 'SES is down' });
+    await expect(editor('set', submission?.id ?? '', 'accepted')).rejects.toMatchObject({
+      stderr: expect.stringContaining(`Recorded accepted, but the email to ${from} failed: SES is down; run the same set again to send it`),
+    });
+    expect((await store.get(submission?.id ?? ''))?.state).toBe('accepted');
+    expect((await editor('set', submission?.id ?? '', 'accepted')).stdout).toContain(`is accepted; ${from} has been told`);
+    expect((await editor('set', submission?.id ?? '', 'accepted')).stdout).toContain('was told before');
+    expect((await emailsTo(from)).map((email) => email.subject)).toEqual(['We received your submission: Held Over', 'Your story "Held Over" is accepted']);
   });
 
   // The same bytes delivered again and again at once (a server retrying, SES storing twice): one
