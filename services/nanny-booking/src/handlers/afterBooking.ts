@@ -1,5 +1,5 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createHandler, parse } from '@zero-idle/core';
+import { createHandler, parse, processRecords } from '@zero-idle/core';
 import * as z from 'zod/mini';
 import { emailApplicantOnce } from '../applicantEmail';
 import { queueDeclines } from '../declines';
@@ -10,7 +10,7 @@ const queueUrl = required('DECLINES_QUEUE_URL');
 const sqs = sqsClient();
 
 const streamEvent = z.object({
-  Records: z.array(z.object({ dynamodb: z.object({ SequenceNumber: z.string(), NewImage: z.optional(z.record(z.string(), z.unknown())) }) })),
+  Records: z.array(z.looseObject({ dynamodb: z.looseObject({ SequenceNumber: z.string(), NewImage: z.optional(z.record(z.string(), z.unknown())) }) })),
 });
 const bookedJob = z.object({ id: z.string(), title: z.string(), startsAt: z.string(), bookedNanny: z.string() });
 
@@ -37,16 +37,8 @@ async function afterBooking(image: unknown): Promise<{ job: string; declining: n
  * the booking's follow-ups run here rather than in the bookNanny call, so they are retried with the
  * record until they succeed. A failed record is reported so Lambda retries from it.
  */
-export const handler = createHandler({ event: streamEvent }, async (event, { log }) => {
-  const done: Array<Awaited<ReturnType<typeof afterBooking>>> = [];
-  const failed: Array<{ record: string; error: string }> = [];
-  for (const record of event.Records) {
-    try {
-      done.push(await afterBooking(record.dynamodb.NewImage));
-    } catch (error) {
-      failed.push({ record: record.dynamodb.SequenceNumber, error: (error as Error).message });
-    }
-  }
-  log({ done, failed });
-  return { batchItemFailures: failed.map(({ record }) => ({ itemIdentifier: record })) };
+export const handler = createHandler({ event: streamEvent }, async (event, { context, log }) => {
+  const { response, failures, results } = await processRecords('stream', event.Records, context, (record) => afterBooking(record.dynamodb?.NewImage));
+  log({ done: results, failed: failures });
+  return response;
 });
