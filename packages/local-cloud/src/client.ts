@@ -37,6 +37,12 @@ export interface LocalFunctionInfo {
   invocations: number;
   completed: number;
   errors: number;
+  /** Invocations running, and async invocations and event source batches in their retries. */
+  pending: number;
+  /** When the last of that work ended (epoch ms; 0 before any). */
+  lastFinishedAt: number;
+  /** When the oldest of its event source pollers last began a poll that found nothing to deliver; null without sources. */
+  caughtUpAt: number | null;
   environment: Record<string, string>;
 }
 

@@ -168,6 +168,31 @@ export async function waitForCompleted(functionName: string, count: number, time
   }
 }
 
+/**
+ * Waits until the named functions are quiet: nothing running or pending on any of them (async
+ * invocations and event source batches, with their retries), and each of their event sources
+ * polled and found empty in a poll that began after the last of that work ended and after `since`.
+ * What a test awaits before asserting that something did not happen, instead of sleeping.
+ */
+export async function waitUntilQuiet(functionNames: readonly string[], since = Date.now(), timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const all = await local().functions();
+    const fns = functionNames.map((name) => {
+      const fn = all.find((candidate) => candidate.name === name);
+      if (!fn) throw new Error(`No local function ${name}`);
+      return fn;
+    });
+    const settledAt = Math.max(since, ...fns.map((fn) => fn.lastFinishedAt));
+    if (fns.every((fn) => fn.pending === 0 && (fn.caughtUpAt === null || fn.caughtUpAt > settledAt))) return;
+    if (Date.now() > deadline) {
+      const state = fns.map(({ name, pending, caughtUpAt, lastFinishedAt }) => ({ name, pending, caughtUpAt, lastFinishedAt }));
+      throw new Error(`Not quiet within ${timeoutMs} ms: ${JSON.stringify(state)}`);
+    }
+    await sleep(50);
+  }
+}
+
 /** AWS API calls per caller and `service:Action`, as the endpoint counted them. */
 export async function apiCalls(): Promise<Record<string, Record<string, number>>> {
   return local().calls();

@@ -8,8 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { FailedInvocationRecord } from '@zero-idle/local-cloud';
-import { failureReports, fireSchedule, inbox, TEST_PORT_BASE } from '@zero-idle/local-cloud/testing';
+import { failureReports, fireSchedule, inbox, TEST_PORT_BASE, waitUntilQuiet } from '@zero-idle/local-cloud/testing';
 import { alertsFor, api, givenConfirmedSubscriber, givenNoStoredWeeks, RULE, row, sample, store, waitFor } from '../support/prices';
+
+const FUNCTIONS = ['gas-price-notifier-dev-fetchPrices', 'gas-price-notifier-dev-publishDrops'];
+/** The fetch and whatever its weeks set off have run to the end: what "no alert" is asserted after. */
+const fetchAndAlertsDone = () => waitUntilQuiet(FUNCTIONS);
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
 const gasCli = (...args: string[]) =>
@@ -43,7 +47,7 @@ describe('gas-price-notifier end to end', () => {
     await weeklyFetch('2017-03-27');
     expect((await store.storedWeeks('2017-01-01', '2017-12-31')).size).toBe(10);
     // The sample falls every week; a first load still sends nothing.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await fetchAndAlertsDone();
     expect(await alertsFor('2017-03-27')).toHaveLength(0);
   });
 
@@ -61,7 +65,7 @@ describe('gas-price-notifier end to end', () => {
     expect(alerts[0]?.body.text).toContain('change: -$0.03 (-1.24%)');
 
     await fireSchedule(RULE);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await fetchAndAlertsDone();
     expect(await alertsFor('2024-01-06')).toHaveLength(1);
   });
 
@@ -70,7 +74,7 @@ describe('gas-price-notifier end to end', () => {
     await api().setRows('nqur-w4p7', [row('2024-02-03', { new_york_state_average_gal: '2.42', new_york_city_average_gal: null }), ...sample]);
     await weeklyFetch('2024-02-03');
     expect((await store.latestWeek())?.prices).toMatchObject({ new_york_state_average_gal: 2.42, new_york_city_average_gal: null });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await fetchAndAlertsDone();
     expect(await alertsFor('2024-02-03')).toHaveLength(0);
   });
 
@@ -114,7 +118,7 @@ describe('gas-price-notifier end to end', () => {
     writeFileSync(file, JSON.stringify([row('2024-03-03', { new_york_state_average_gal: '2.30' }), row('2024-03-10', { new_york_state_average_gal: '2.20' })]));
     const { stdout } = await gasCli('backfill', '--file', file);
     expect(stdout).toContain('Backfilled 2 new week(s) of 2');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await fetchAndAlertsDone();
     expect(await alertsFor('2024-03-10')).toHaveLength(0);
 
     await api().setRows('nqur-w4p7', [row('2024-03-17', { new_york_state_average_gal: '2.10' })]);

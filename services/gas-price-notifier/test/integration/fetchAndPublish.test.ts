@@ -3,7 +3,7 @@
 
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { injectFault, lambdaContext, useFunctionEnvironment } from '@zero-idle/local-cloud/testing';
+import { injectFault, lambdaContext, useFunctionEnvironment, waitUntilQuiet } from '@zero-idle/local-cloud/testing';
 import { ALERT_LEASE_MS } from '../../src/domain/alerts';
 import { alertsFor, api, db, givenConfirmedSubscriber, givenNoStoredWeeks, row, sample, store, TABLE, waitFor } from '../support/prices';
 
@@ -88,7 +88,8 @@ describe('publishDrops', () => {
     };
     await expect(publishDrops({ Records: [record] }, context)).resolves.toEqual({ batchItemFailures: [] });
     await expect(publishDrops({ Records: [record] }, context)).resolves.toEqual({ batchItemFailures: [] });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The deployed publishDrops got the real stream's record too: wait until it has run.
+    await waitUntilQuiet(['gas-price-notifier-dev-publishDrops']);
     expect(await alertsFor('2025-02-02')).toHaveLength(1);
   });
 

@@ -1,7 +1,7 @@
 // Every operation for every kind of caller: the answer must follow the token's groups and the
 // account's status, never the arguments. AppSync's group rules are enforced by the local AppSync.
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { emailsTo } from '@zero-idle/local-cloud/testing';
+import { emailsTo, waitUntilQuiet } from '@zero-idle/local-cloud/testing';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { apply, bookedJob, denied, graphql, member, type Person, postJob, signedIn } from '../support/people';
 
@@ -202,7 +202,7 @@ describe('accounts are private, and a deactivated nanny is never booked', () => 
     expect((mine.data as { listMyJobs: { items: Array<{ id: string; status: string }> } }).listMyJobs.items.find((item) => item.id === job)?.status).toBe(
       'OPEN',
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await waitUntilQuiet(['nanny-booking-dev-afterBooking', 'nanny-booking-dev-declineApplications']);
     // No booking email, nor a decline: only the sign-up mail Cognito sent, if any.
     expect((await emailsTo(nanny.email)).filter((email) => email.subject.includes('Deactivated applicant'))).toEqual([]);
   });

@@ -1,7 +1,7 @@
 // The declines queue on the local cloud: partial batch failures, idempotent declines, and the DLQ.
 import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from '@jest/globals';
-import { testCloud, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { emailsTo, testCloud, waitForEmails, waitUntilQuiet } from '@zero-idle/local-cloud/testing';
 import { applicationsOf, apply, member, postJob } from '../support/people';
 
 const sqs = () => new SQSClient({ endpoint: testCloud().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'declinestest', secretAccessKey: 'x' } });
@@ -41,7 +41,8 @@ describe('declineApplications', () => {
       dead = [...dead, ...Messages.map((entry) => entry.Body ?? '')];
     }
     expect(dead).toContain(poison);
-    expect(await waitForEmails(nannies[0]?.email ?? '', 2, 500)).toHaveLength(1);
+    await waitUntilQuiet(['nanny-booking-dev-declineApplications']);
+    expect(await emailsTo(nannies[0]?.email ?? '')).toHaveLength(1);
     client.destroy();
   }, 90_000);
 });

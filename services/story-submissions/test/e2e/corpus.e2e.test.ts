@@ -1,9 +1,9 @@
 // Real messages, sent as mail servers send them: each over SMTP to the submissions address, then the
 // table, the stored parts and the author's inbox checked against what a person would expect.
 import { describe, expect, it } from '@jest/globals';
-import { emailsTo, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { emailsTo, waitForEmails, waitUntilQuiet } from '@zero-idle/local-cloud/testing';
 import { corpus } from '../support/corpus';
-import { deliver, editor, listKeys, store, submissionIdOf, waitForSubmission } from '../support/mail';
+import { deliver, editor, listKeys, PROCESS, store, submissionIdOf, waitForSubmission } from '../support/mail';
 
 describe('the MIME corpus over SMTP', () => {
   it.each(corpus.map((message) => [message.name, message] as const))(
@@ -27,7 +27,7 @@ describe('the MIME corpus over SMTP', () => {
       if (expected.emails.length) {
         expect((await waitForEmails(answered, expected.emails.length)).map((email) => email.subject)).toEqual(expected.emails);
       } else {
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await waitUntilQuiet([PROCESS]);
         expect(answered ? await emailsTo(answered) : []).toEqual([]);
       }
     },

@@ -5,7 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { emailsTo, functionStats, injectFault, waitForCompleted, waitForEmails } from '@zero-idle/local-cloud/testing';
+import { emailsTo, functionStats, injectFault, waitForCompleted, waitForEmails, waitUntilQuiet } from '@zero-idle/local-cloud/testing';
 import {
   compose,
   deliver,
@@ -25,7 +25,6 @@ const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 const author = () => `author-${randomBytes(4).toString('hex')}@example.com`;
 const messageId = () => `<${randomBytes(8).toString('hex')}@example.com>`;
 const docx = (size = 64 * 1024) => randomBytes(size);
-const settle = () => new Promise((resolve) => setTimeout(resolve, 1_500));
 
 describe('story-submissions end to end', () => {
   it('takes a story with a .docx from email to the editor and back to the author', async () => {
@@ -210,7 +209,7 @@ describe('story-submissions end to end', () => {
     await deliver(virus);
     expect(await waitForSubmission(await submissionIdOf(spam))).toMatchObject({ state: 'flagged', verdicts: { spam: 'FAIL', virus: 'PASS' } });
     expect(await waitForSubmission(await submissionIdOf(virus))).toMatchObject({ state: 'flagged', verdicts: { spam: 'PASS', virus: 'FAIL' } });
-    await settle();
+    await waitUntilQuiet([PROCESS]);
     expect([...(await emailsTo(spammer)), ...(await emailsTo(infected))]).toHaveLength(0);
   });
 

@@ -5,7 +5,18 @@ import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { emailsTo, injectFault, lambdaContext, pendingFaults, useFunctionEnvironment, waitForEmails } from '@zero-idle/local-cloud/testing';
 import { MAIL_LEASE_MS } from '../../src/domain/activationMail';
 import { newToken } from '../../src/domain/user';
-import { db, executionArn, executionsOf, finishedExecution, givenARegisteredUser, setAttributes, store, TABLE, uniqueUser } from '../support/users';
+import {
+  activationsSettled,
+  db,
+  executionArn,
+  executionsOf,
+  finishedExecution,
+  givenARegisteredUser,
+  setAttributes,
+  store,
+  TABLE,
+  uniqueUser,
+} from '../support/users';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 let startActivation: Handler;
@@ -49,7 +60,7 @@ describe('activation mail', () => {
     expect(results).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
     await finishedExecution(executionArn(user.username));
     expect(await startActivation({ Records: [record] }, context)).toEqual({ batchItemFailures: [] });
-    await waitForEmails(user.email, 2, 1_000);
+    await activationsSettled(user.username);
     expect(await emailsTo(user.email)).toHaveLength(1);
     expect(await executionsOf(user.username)).toHaveLength(1);
   });
@@ -162,7 +173,7 @@ describe('activation mail', () => {
       Array(9).fill('MailInProgress'),
     );
     expect(results.filter((result) => result.sent)).toHaveLength(1);
-    await waitForEmails(user.email, 3, 1_000);
+    await activationsSettled(user.username);
     expect(await emailsTo(user.email)).toHaveLength(2);
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@zero-idle/core';
-import type { InboxEmail } from '@zero-idle/local-cloud/testing';
+import { type InboxEmail, waitUntilQuiet } from '@zero-idle/local-cloud/testing';
 import { newToken } from '../../src/domain/user';
 import { userStore } from '../../src/store';
 
@@ -72,6 +72,15 @@ export async function finishedExecution(arn: string, timeoutMs = 15_000) {
     if (Date.now() > deadline) throw new Error(`${arn} did not finish in ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Everything the user's rows set off has run to the end: the stream consumer is quiet and every
+ * execution of theirs has finished. What "no more emails" is asserted after.
+ */
+export async function activationsSettled(username: string): Promise<void> {
+  await waitUntilQuiet(['user-activation-dev-startActivation']);
+  for (const execution of await executionsOf(username)) await finishedExecution(execution.executionArn ?? '');
 }
 
 export async function executionsOf(username: string) {

@@ -110,10 +110,13 @@ async function pollStream(context: CloudContext, mapping: StreamMapping, stopped
         if (started.has(shard.ShardId)) continue;
         started.add(shard.ShardId);
         shardLoops.push(
-          pollShard(context, mapping, shard.ShardId, stopped).catch((error: Error) => {
-            started.delete(shard.ShardId);
-            context.log(`[${mapping.fn.config.name}] stream poller (${shard.ShardId}) stopped: ${error.message}; restarting`);
-          }),
+          pollShard(context, mapping, shard.ShardId, stopped)
+            .catch((error: Error) => {
+              started.delete(shard.ShardId);
+              context.log(`[${mapping.fn.config.name}] stream poller (${shard.ShardId}) stopped: ${error.message}; restarting`);
+            })
+            // A closed shard (or one restarted) no longer counts towards the function's quiet.
+            .finally(() => mapping.fn.removeSource(`${mapping.streamArn}#${shard.ShardId}`)),
         );
       }
     } catch (error) {
@@ -135,10 +138,13 @@ async function pollShard(context: CloudContext, mapping: StreamMapping, shardId:
         ...(type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: lastSequence } : {}),
       })
     ).ShardIterator;
+  const source = `${mapping.streamArn}#${shardId}`;
+  mapping.fn.addSource(source);
   let iterator = await iteratorFor(mapping.startingPosition);
   let pending: StreamRecord[] = [];
   while (!stopped() && (iterator || pending.length)) {
     try {
+      const polledAt = Date.now();
       if (pending.length < mapping.batchSize && iterator) {
         const page = await streams<{ Records: StreamRecord[]; NextShardIterator?: string }>(context, 'GetRecords', {
           ShardIterator: iterator,
@@ -148,12 +154,13 @@ async function pollShard(context: CloudContext, mapping: StreamMapping, shardId:
         pending.push(...page.Records.map((record) => ({ ...record, eventSourceARN: mapping.streamArn })));
       }
       if (!pending.length) {
+        mapping.fn.sourceCaughtUp(source, polledAt);
         await sleep(POLL_INTERVAL_MS);
         continue;
       }
       const batch = pending.filter((record) => passesFilters(mapping.filters, record));
       lastSequence = pending.at(-1)?.dynamodb.SequenceNumber ?? lastSequence;
-      pending = batch.length ? await deliver(context, mapping, shardId, batch, stopped) : [];
+      pending = batch.length ? await mapping.fn.track(() => deliver(context, mapping, shardId, batch, stopped)) : [];
     } catch (error) {
       if (stopped()) return;
       // A poller must outlive a bad read: log it, then continue after the last record handed over.

@@ -51,12 +51,13 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
       functions = context.functions;
       // Tests load a handler in process with exactly the environment the template gives it.
       context.endpoint.localApi('functions', () =>
-        context.functions.all().map(({ config, stats }) => ({
-          service: config.service,
-          name: config.name,
-          handler: config.handler,
-          ...stats,
-          environment: config.environment,
+        context.functions.all().map((fn) => ({
+          service: fn.config.service,
+          name: fn.config.name,
+          handler: fn.config.handler,
+          ...fn.stats,
+          ...fn.activity(),
+          environment: fn.config.environment,
         })),
       );
       context.endpoint.route('lambda', {
@@ -177,7 +178,11 @@ const ASYNC_RETRY_DELAYS_MS = [1_000, 2_000];
  * to the on-failure destination if there is one, and is logged in full either way, so nothing
  * vanishes without a trace.
  */
-export async function invokeAsync(context: CloudContext, fn: LocalFunction, event: unknown, source: string): Promise<InvokeResult> {
+export function invokeAsync(context: CloudContext, fn: LocalFunction, event: unknown, source: string): Promise<InvokeResult> {
+  return fn.track(() => invokeWithRetries(context, fn, event, source));
+}
+
+async function invokeWithRetries(context: CloudContext, fn: LocalFunction, event: unknown, source: string): Promise<InvokeResult> {
   const retries = ASYNC_RETRY_DELAYS_MS.slice(0, fn.config.asyncInvoke?.maximumRetryAttempts ?? ASYNC_RETRY_DELAYS_MS.length);
   let result = await fn.invoke(event);
   for (const delay of retries) {

@@ -82,6 +82,14 @@ export class LocalFunction {
   readonly stats = { invocations: 0, completed: 0, errors: 0 };
   private readonly waiting: Array<() => void> = [];
   private stopped = false;
+  /**
+   * Work aimed at this function and not over: invocations running, and async invocations and event
+   * source batches with their retries. With `caughtUp`, what tests wait on instead of sleeping.
+   */
+  private pendingWork = 0;
+  private lastFinishedAt = 0;
+  /** Per event source poller (stream shard, queue poller): when the last poll that found nothing to deliver began. */
+  private readonly caughtUp = new Map<string, number>();
 
   constructor(
     readonly config: FunctionConfig,
@@ -89,7 +97,43 @@ export class LocalFunction {
     private readonly maxConcurrency = 4,
   ) {}
 
-  async invoke(event: unknown): Promise<InvokeResult> {
+  /** Counts `work` as pending on this function until it settles. */
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    this.pendingWork += 1;
+    try {
+      return await work();
+    } finally {
+      this.pendingWork -= 1;
+      this.lastFinishedAt = Date.now();
+    }
+  }
+
+  /** An event source poller found nothing left to deliver, in a poll that began at `polledAt`. */
+  sourceCaughtUp(source: string, polledAt: number): void {
+    this.caughtUp.set(source, polledAt);
+  }
+
+  /** A poller that has not polled yet: the function is not quiet until it has. */
+  addSource(source: string): void {
+    if (!this.caughtUp.has(source)) this.caughtUp.set(source, 0);
+  }
+
+  /** A poller that ended (a closed shard, a stopped mapping). */
+  removeSource(source: string): void {
+    this.caughtUp.delete(source);
+  }
+
+  /** Nothing running or pending, when the last piece of work ended, and the oldest poller's last empty poll. */
+  activity(): { pending: number; lastFinishedAt: number; caughtUpAt: number | null } {
+    const polls = [...this.caughtUp.values()];
+    return { pending: this.pendingWork, lastFinishedAt: this.lastFinishedAt, caughtUpAt: polls.length ? Math.min(...polls) : null };
+  }
+
+  invoke(event: unknown): Promise<InvokeResult> {
+    return this.track(() => this.invokeNow(event));
+  }
+
+  private async invokeNow(event: unknown): Promise<InvokeResult> {
     const worker = await this.acquire();
     const requestId = randomUUID();
     this.stats.invocations += 1;

@@ -64,7 +64,7 @@ export function sqsEventSourcesModule(): LocalModule {
         context.log(
           `queue ${name} -> ${mapping.fn.config.name} (batch ${mapping.batchSize}${mapping.reportBatchItemFailures ? ', ReportBatchItemFailures' : ''})`,
         );
-        for (let poller = 0; poller < POLLERS; poller += 1) loops.push(poll(context, client, mapping, () => stopped));
+        for (let poller = 0; poller < POLLERS; poller += 1) loops.push(poll(context, client, mapping, `${mapping.queueArn}#${poller}`, () => stopped));
       },
     },
     async stop() {
@@ -75,9 +75,11 @@ export function sqsEventSourcesModule(): LocalModule {
   };
 }
 
-async function poll(context: CloudContext, sqs: SQSClient, mapping: QueueMapping, stopped: () => boolean): Promise<void> {
+async function poll(context: CloudContext, sqs: SQSClient, mapping: QueueMapping, source: string, stopped: () => boolean): Promise<void> {
+  mapping.fn.addSource(source);
   while (!stopped()) {
     try {
+      const polledAt = Date.now();
       const messages: Message[] = [];
       while (messages.length < mapping.batchSize) {
         const { Messages = [] } = await sqs.send(
@@ -92,32 +94,41 @@ async function poll(context: CloudContext, sqs: SQSClient, mapping: QueueMapping
         messages.push(...Messages);
         if (Messages.length === 0 || stopped()) break;
       }
-      if (!messages.length) continue;
-      const records = messages.map((message) => sqsRecord(context, mapping, message));
-      const matched = records.filter((record) => passesFilters(mapping.filters, filterableRecord(record)));
-      const result = matched.length ? await mapping.fn.invoke({ Records: matched }) : { ok: true as const, result: null };
-      let keep = new Set<string>();
-      if (!result.ok) keep = new Set(matched.map((record) => record.messageId ?? ''));
-      else if (mapping.reportBatchItemFailures) {
-        const failures = (result.result as { batchItemFailures?: Array<{ itemIdentifier?: string }> } | null)?.batchItemFailures ?? [];
-        keep = new Set(failures.map((failure) => failure.itemIdentifier ?? ''));
+      if (!messages.length) {
+        // Messages back after a failure wait out their visibility timeout unseen: not counted here.
+        mapping.fn.sourceCaughtUp(source, polledAt);
+        continue;
       }
-      const done = messages.filter((message) => !keep.has(message.MessageId ?? ''));
-      for (let start = 0; start < done.length; start += 10) {
-        await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: mapping.queueUrl,
-            Entries: done.slice(start, start + 10).map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
-          }),
-        );
-      }
-      if (keep.size) context.log(`[${mapping.fn.config.name}] ${keep.size} of ${messages.length} message(s) failed; they return after the visibility timeout`);
+      await mapping.fn.track(() => handleBatch(context, sqs, mapping, messages));
     } catch (error) {
       if (stopped()) return;
       context.log(`[${mapping.fn.config.name}] queue poller: ${(error as Error).message}`);
       await sleep(500);
     }
   }
+}
+
+/** One received batch: invoke, then delete what succeeded; the failed messages return after the visibility timeout. */
+async function handleBatch(context: CloudContext, sqs: SQSClient, mapping: QueueMapping, messages: Message[]): Promise<void> {
+  const records = messages.map((message) => sqsRecord(context, mapping, message));
+  const matched = records.filter((record) => passesFilters(mapping.filters, filterableRecord(record)));
+  const result = matched.length ? await mapping.fn.invoke({ Records: matched }) : { ok: true as const, result: null };
+  let keep = new Set<string>();
+  if (!result.ok) keep = new Set(matched.map((record) => record.messageId ?? ''));
+  else if (mapping.reportBatchItemFailures) {
+    const failures = (result.result as { batchItemFailures?: Array<{ itemIdentifier?: string }> } | null)?.batchItemFailures ?? [];
+    keep = new Set(failures.map((failure) => failure.itemIdentifier ?? ''));
+  }
+  const done = messages.filter((message) => !keep.has(message.MessageId ?? ''));
+  for (let start = 0; start < done.length; start += 10) {
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: mapping.queueUrl,
+        Entries: done.slice(start, start + 10).map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+      }),
+    );
+  }
+  if (keep.size) context.log(`[${mapping.fn.config.name}] ${keep.size} of ${messages.length} message(s) failed; they return after the visibility timeout`);
 }
 
 /** A record as Lambda's filters see it: a JSON body is filtered as JSON (a pattern on `body` matches its fields). */
