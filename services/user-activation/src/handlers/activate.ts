@@ -1,10 +1,10 @@
 import { ClientError, createHandler, html, json, parseBody, wantsHtml } from '@zero-idle/core';
 import * as z from 'zod/mini';
-import { required, store } from '../dependencies';
+import { clock, required, store } from '../dependencies';
+import { activateAccount } from '../domain/activate';
 import { activatedPage, invalidLinkPage } from '../domain/pages';
-import { checkToken } from '../domain/user';
 
-const secret = required('ACTIVATION_SECRET');
+const deps = { users: store, secret: required('ACTIVATION_SECRET'), clock };
 const activation = z.object({ username: z.string().check(z.minLength(1), z.maxLength(64)), token: z.string().check(z.minLength(1), z.maxLength(128)) });
 const request = z.object({
   body: z.optional(z.string()),
@@ -18,15 +18,11 @@ const request = z.object({
  */
 export const handler = createHandler({ event: request, http: true }, async (event, { log }) => {
   const { username, token } = parseBody(activation, event);
-  const now = Date.now();
-  const user = await store.get(username.toLowerCase());
-  const check = checkToken(secret, user, token, now);
-  log({ username, check });
-  const activated = check === 'valid' && user ? await store.activate(user.username, user.tokenVersion, now) : false;
+  const { activated, check } = await activateAccount(deps, username, token);
+  log({ username, check, activated });
   if (!activated) {
     if (wantsHtml(event)) return html(400, invalidLinkPage());
     throw new ClientError(400, 'This activation link is not valid: it may have expired or been used already', 'InvalidActivation');
   }
-  log({ activated: true });
   return wantsHtml(event) ? html(200, activatedPage(username)) : json(200, { username, status: 'DONE' });
 });

@@ -3,9 +3,10 @@
 // and the same answer to a resend whether the account exists or not.
 import { describe, expect, it } from '@jest/globals';
 import type { OutgoingEmail, SendResult } from '@zero-idle/core';
+import { activateAccount } from '../../src/domain/activate';
 import { MAIL_LEASE_MS, sendActivationMail } from '../../src/domain/activationMail';
 import { resendActivation } from '../../src/domain/resend';
-import type { User } from '../../src/domain/user';
+import { activationToken, type User } from '../../src/domain/user';
 import { memoryUsers } from '../support/memory';
 
 const START = Date.parse('2026-12-03T10:00:00Z');
@@ -128,5 +129,44 @@ describe('resendActivation', () => {
     await resend('alice');
     await expect(send(2)).resolves.toMatchObject({ sent: true });
     expect(sent).toHaveLength(2);
+  });
+});
+
+describe('activateAccount', () => {
+  function users(user: User) {
+    const rows = new Map([[user.username, { ...user }]]);
+    return {
+      rows,
+      get: async (username: string) => rows.get(username),
+      async activate(username: string, tokenVersion: number, now: number) {
+        const row = rows.get(username);
+        if (!row || row.tokenVersion !== tokenVersion || row.status === 'DONE' || row.tokenExpiresAt < now) return false;
+        rows.set(username, { ...row, status: 'DONE' });
+        return true;
+      },
+    };
+  }
+  const clock = { now: () => START };
+
+  it('activates with the current token once, and answers every other token alike', async () => {
+    const table = users(alice);
+    const token = activationToken(settings.secret, alice);
+    const deps = { users: table, secret: settings.secret, clock };
+    await expect(activateAccount(deps, 'Alice', 'x'.repeat(43))).resolves.toEqual({ activated: false, check: 'invalid' });
+    await expect(activateAccount(deps, 'nobody', token)).resolves.toEqual({ activated: false, check: 'invalid' });
+    await expect(activateAccount(deps, 'Alice', token)).resolves.toEqual({ activated: true, check: 'valid' });
+    await expect(activateAccount(deps, 'alice', token)).resolves.toEqual({ activated: false, check: 'already-active' });
+  });
+
+  it('refuses an expired token, and an older version after a resend', async () => {
+    const expired = { ...alice, tokenExpiresAt: START - 1 };
+    const deps = { users: users(expired), secret: settings.secret, clock };
+    await expect(activateAccount(deps, 'alice', activationToken(settings.secret, expired))).resolves.toEqual({ activated: false, check: 'expired' });
+    const renewed = { ...alice, tokenVersion: 2, tokenNonce: 'nonce-2' };
+    const old = activationToken(settings.secret, alice);
+    await expect(activateAccount({ users: users(renewed), secret: settings.secret, clock }, 'alice', old)).resolves.toEqual({
+      activated: false,
+      check: 'invalid',
+    });
   });
 });
