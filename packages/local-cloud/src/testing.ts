@@ -4,10 +4,21 @@ import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import { callJsonApi } from './awsCall';
 import { type Denial, type Fault, localCloudClient } from './client';
 
+import { streamRecord } from './services/dynamodb/streamRecord';
+import { scheduledEvent } from './services/events/scheduledEvent';
+import { objectCreatedEvent } from './services/s3/objectCreatedEvent';
+
 export type { Denial } from './client';
 export { type SesDelivery, sesStoredCopy } from './services/ses/storedCopy';
 
 export const TEST_PORT_BASE = 14566;
+
+/**
+ * The events the local cloud sends functions, for handlers tested in process: the same builders its
+ * EventBridge, S3 and DynamoDB stream modules use, so an in-process test gets what the deployed
+ * function gets.
+ */
+export const events = { scheduled: scheduledEvent, s3ObjectCreated: objectCreatedEvent, streamRecord };
 
 /** The URLs of the local cloud the test run started (see the Jest global setup). */
 export function testCloud() {

@@ -8,12 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { FailedInvocationRecord } from '@zero-idle/local-cloud';
-import { failureReports, fireSchedule, inbox, TEST_PORT_BASE, waitUntilQuiet } from '@zero-idle/local-cloud/testing';
-import { alertsFor, api, givenConfirmedSubscriber, givenNoStoredWeeks, RULE, row, sample, store, waitFor } from '../support/prices';
+import { failureReports, inbox, TEST_PORT_BASE } from '@zero-idle/local-cloud/testing';
+import * as given from '../steps/given';
+import * as then from '../steps/then';
+import { throughTheCloud as when } from '../steps/when';
 
-const FUNCTIONS = ['gas-price-notifier-dev-fetchPrices', 'gas-price-notifier-dev-publishDrops'];
-/** The fetch and whatever its weeks set off have run to the end: what "no alert" is asserted after. */
-const fetchAndAlertsDone = () => waitUntilQuiet(FUNCTIONS);
+const { row, sample } = given;
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
 const gasCli = (...args: string[]) =>
@@ -26,63 +26,51 @@ const gasCli = (...args: string[]) =>
     },
   );
 
-/** Fires the weekly schedule and waits until the newest week the API serves is stored. */
-async function weeklyFetch(newest: string): Promise<void> {
-  await fireSchedule(RULE);
-  await waitFor(
-    () => store.latestWeek(),
-    (week) => week?.week === newest,
-  );
-}
-
-beforeAll(givenConfirmedSubscriber);
+beforeAll(given.aConfirmedSubscriber);
 
 beforeEach(async () => {
-  await givenNoStoredWeeks();
-  await api().reset();
+  await given.noStoredWeeks();
+  await given.theSampleWeeks();
 });
 
 describe('gas-price-notifier end to end', () => {
   it('stores the first load as history and alerts nobody', async () => {
-    await weeklyFetch('2017-03-27');
-    expect((await store.storedWeeks('2017-01-01', '2017-12-31')).size).toBe(10);
+    await when.theWeeklyFetchRuns('2017-03-27');
+    expect((await then.storedWeeks('2017-01-01', '2017-12-31')).size).toBe(10);
     // The sample falls every week; a first load still sends nothing.
-    await fetchAndAlertsDone();
-    expect(await alertsFor('2017-03-27')).toHaveLength(0);
+    await then.everythingHasRun();
+    expect(await then.alertsFor('2017-03-27')).toHaveLength(0);
   });
 
   it('emails one alert per dropped region for a new week, and none for a rise, even when fetched twice', async () => {
-    await weeklyFetch('2017-03-27');
+    await when.theWeeklyFetchRuns('2017-03-27');
     // NY state 2.42 -> 2.39 (drop), NYC 2.58 -> 2.61 (rise).
-    await api().setRows('nqur-w4p7', [row('2024-01-06', { new_york_state_average_gal: '2.39', new_york_city_average_gal: '2.61' }), ...sample]);
-    await weeklyFetch('2024-01-06');
-    const alerts = await waitFor(
-      () => alertsFor('2024-01-06'),
-      (found) => found.length > 0,
-    );
+    await given.theApiServes([row('2024-01-06', { new_york_state_average_gal: '2.39', new_york_city_average_gal: '2.61' }), ...sample]);
+    await when.theWeeklyFetchRuns('2024-01-06');
+    const alerts = await then.alertsArrivedFor('2024-01-06');
     expect(alerts.map((alert) => alert.subject)).toEqual(['Gas price drop in New York State: $2.42 -> $2.39 (week of 2024-01-06)']);
     expect(alerts[0]?.from).toContain('no-reply@sns.amazonaws.com');
     expect(alerts[0]?.body.text).toContain('change: -$0.03 (-1.24%)');
 
-    await fireSchedule(RULE);
-    await fetchAndAlertsDone();
-    expect(await alertsFor('2024-01-06')).toHaveLength(1);
+    await when.theScheduleFires();
+    await then.everythingHasRun();
+    expect(await then.alertsFor('2024-01-06')).toHaveLength(1);
   });
 
   it('sends nothing when the price stays the same or a region has no value', async () => {
-    await weeklyFetch('2017-03-27');
-    await api().setRows('nqur-w4p7', [row('2024-02-03', { new_york_state_average_gal: '2.42', new_york_city_average_gal: null }), ...sample]);
-    await weeklyFetch('2024-02-03');
-    expect((await store.latestWeek())?.prices).toMatchObject({ new_york_state_average_gal: 2.42, new_york_city_average_gal: null });
-    await fetchAndAlertsDone();
-    expect(await alertsFor('2024-02-03')).toHaveLength(0);
+    await when.theWeeklyFetchRuns('2017-03-27');
+    await given.theApiServes([row('2024-02-03', { new_york_state_average_gal: '2.42', new_york_city_average_gal: null }), ...sample]);
+    await when.theWeeklyFetchRuns('2024-02-03');
+    expect((await then.latestWeek())?.prices).toMatchObject({ new_york_state_average_gal: 2.42, new_york_city_average_gal: null });
+    await then.everythingHasRun();
+    expect(await then.alertsFor('2024-02-03')).toHaveLength(0);
   });
 
   it('refuses hostile rows one by one and keeps alerting on the real weeks', async () => {
-    await weeklyFetch('2017-03-27');
+    await when.theWeeklyFetchRuns('2017-03-27');
     // Each case as the issue found it against `npm run dev`; the real week 2024-03-25 is sent twice, alike.
     const real = row('2024-03-25', { new_york_state_average_gal: '2.35', new_york_city_average_gal: '2.58' });
-    await api().setRows('nqur-w4p7', [
+    await given.theApiServes([
       row('2099-12-31', { new_york_state_average_gal: '1.99' }),
       row('2024-04-01', { new_york_state_average_gal: '2.30', new_york_city_average_gal: '-1' }),
       row('2017-13-99', {}),
@@ -90,25 +78,15 @@ describe('gas-price-notifier end to end', () => {
       real,
       ...sample,
     ]);
-    await weeklyFetch('2024-03-25');
-    const alerts = await waitFor(
-      () => alertsFor('2024-03-25'),
-      (found) => found.length > 0,
-    );
+    await when.theWeeklyFetchRuns('2024-03-25');
+    const alerts = await then.alertsArrivedFor('2024-03-25');
     expect(alerts.map((alert) => alert.subject)).toEqual(['Gas price drop in New York State: $2.42 -> $2.35 (week of 2024-03-25)']);
-    expect(await store.storedWeeks('2024-01-01', '2100-01-01')).toEqual(new Set(['2024-03-25']));
+    expect(await then.storedWeeks('2024-01-01', '2100-01-01')).toEqual(new Set(['2024-03-25']));
 
     // The future row did not become the newest week: the next real week still alerts.
-    await api().setRows('nqur-w4p7', [
-      row('2099-12-31', { new_york_state_average_gal: '1.99' }),
-      row('2024-04-08', { new_york_state_average_gal: '2.30' }),
-      real,
-    ]);
-    await weeklyFetch('2024-04-08');
-    const next = await waitFor(
-      () => alertsFor('2024-04-08'),
-      (found) => found.length > 0,
-    );
+    await given.theApiServes([row('2099-12-31', { new_york_state_average_gal: '1.99' }), row('2024-04-08', { new_york_state_average_gal: '2.30' }), real]);
+    await when.theWeeklyFetchRuns('2024-04-08');
+    const next = await then.alertsArrivedFor('2024-04-08');
     expect(next.map((alert) => alert.subject)).toEqual(['Gas price drop in New York State: $2.35 -> $2.30 (week of 2024-04-08)']);
     expect((await inbox()).filter((email) => /\$-|2099|2017-13/.test(email.subject))).toEqual([]);
   });
@@ -118,22 +96,19 @@ describe('gas-price-notifier end to end', () => {
     writeFileSync(file, JSON.stringify([row('2024-03-03', { new_york_state_average_gal: '2.30' }), row('2024-03-10', { new_york_state_average_gal: '2.20' })]));
     const { stdout } = await gasCli('backfill', '--file', file);
     expect(stdout).toContain('Backfilled 2 new week(s) of 2');
-    await fetchAndAlertsDone();
-    expect(await alertsFor('2024-03-10')).toHaveLength(0);
+    await then.everythingHasRun();
+    expect(await then.alertsFor('2024-03-10')).toHaveLength(0);
 
-    await api().setRows('nqur-w4p7', [row('2024-03-17', { new_york_state_average_gal: '2.10' })]);
-    await weeklyFetch('2024-03-17');
-    const alerts = await waitFor(
-      () => alertsFor('2024-03-17'),
-      (found) => found.length > 0,
-    );
+    await given.theApiServes([row('2024-03-17', { new_york_state_average_gal: '2.10' })]);
+    await when.theWeeklyFetchRuns('2024-03-17');
+    const alerts = await then.alertsArrivedFor('2024-03-17');
     expect(alerts.map((alert) => alert.subject)).toEqual(['Gas price drop in New York State: $2.20 -> $2.10 (week of 2024-03-17)']);
   });
 
   it('reports a weekly fetch that failed all three attempts to its failure queue, with the event and the error', async () => {
     // Three invocations (the first and Lambda's two retries) of three API attempts each.
-    await api().fault({ status: 500, body: '{"message":"down"}', count: 9 });
-    await fireSchedule(RULE);
+    await given.theApiFails({ status: 500, body: '{"message":"down"}', count: 9 });
+    await when.theScheduleFires();
     const reports = await failureReports<FailedInvocationRecord>('gas-price-notifier-dev-fetch-prices-failures');
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({
@@ -146,7 +121,7 @@ describe('gas-price-notifier end to end', () => {
       responseContext: { functionError: 'Unhandled' },
       responsePayload: { errorType: 'PriceApiError', errorMessage: expect.stringContaining('HTTP 500') },
     });
-    expect(await store.latestWeek()).toBeUndefined();
+    expect(await then.latestWeek()).toBeUndefined();
   }, 60_000);
 
   it('refuses a backfill file that is not in the API format', async () => {

@@ -3,26 +3,22 @@
 
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { injectFault, lambdaContext, useFunctionEnvironment, waitUntilQuiet } from '@zero-idle/local-cloud/testing';
+import { injectFault } from '@zero-idle/local-cloud/testing';
 import { ALERT_LEASE_MS } from '../../src/domain/alerts';
-import { alertsFor, api, db, givenConfirmedSubscriber, givenNoStoredWeeks, row, sample, store, TABLE, waitFor } from '../support/prices';
+import * as given from '../steps/given';
+import * as then from '../steps/then';
+import { handlersInProcess, inProcess } from '../steps/when';
+import { db, store, TABLE } from '../support/prices';
 
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-let fetchPrices: Handler;
-let publishDrops: Handler;
-const context = lambdaContext('gas-price-notifier-dev-fetchPrices');
-const scheduledEvent = { version: '0', 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
+let when: ReturnType<typeof inProcess>;
 const logs: string[] = [];
+const { row, sample } = given;
 
-beforeAll(givenConfirmedSubscriber);
+beforeAll(given.aConfirmedSubscriber);
 
 beforeAll(async () => {
-  await useFunctionEnvironment('gas-price-notifier-dev-fetchPrices');
-  await useFunctionEnvironment('gas-price-notifier-dev-publishDrops');
   // Short timeouts and two attempts keep the failure cases quick; the logic is the deployed one.
-  Object.assign(process.env, { FETCH_TIMEOUT_MS: '300', FETCH_ATTEMPTS: '2' });
-  fetchPrices = (await import('../../src/handlers/fetchPrices')).handler as unknown as Handler;
-  publishDrops = (await import('../../src/handlers/publishDrops')).handler as unknown as Handler;
+  when = inProcess(await handlersInProcess({ FETCH_TIMEOUT_MS: '300', FETCH_ATTEMPTS: '2' }));
   jest.spyOn(process.stdout, 'write').mockImplementation((line) => {
     logs.push(String(line));
     return true;
@@ -30,17 +26,17 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await givenNoStoredWeeks();
-  await api().reset();
+  await given.noStoredWeeks();
+  await given.theSampleWeeks();
   logs.length = 0;
 });
 
 describe('fetchPrices', () => {
   it('stores the weeks it has not stored yet, and only those', async () => {
-    await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ received: 10, stored: 10, newWeeks: [] });
-    await api().setRows('nqur-w4p7', [row('2025-01-05', { new_york_state_average_gal: '2.50' }), ...sample]);
-    await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ received: 10, stored: 1, newWeeks: ['2025-01-05'] });
-    await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ stored: 0, newWeeks: [] });
+    await expect(when.theWeeklyFetchRuns()).resolves.toMatchObject({ received: 10, stored: 10, newWeeks: [] });
+    await given.theApiServes([row('2025-01-05', { new_york_state_average_gal: '2.50' }), ...sample]);
+    await expect(when.theWeeklyFetchRuns()).resolves.toMatchObject({ received: 10, stored: 1, newWeeks: ['2025-01-05'] });
+    await expect(when.theWeeklyFetchRuns()).resolves.toMatchObject({ stored: 0, newWeeks: [] });
   });
 
   it.each([
@@ -49,66 +45,48 @@ describe('fetchPrices', () => {
     ['the API sends something that is not JSON', { status: 200, body: '<html>maintenance</html>' }, 'not JSON'],
     ['the API sends JSON of another shape', { status: 200, body: '[{"date":5}]' }, 'unexpected data'],
   ])('stores nothing and fails loudly when %s, and the next run recovers', async (_case, fault, message) => {
-    await api().fault({ ...fault, count: 2 });
-    await expect(fetchPrices(scheduledEvent, context)).rejects.toThrow(message);
-    expect(await store.latestWeek()).toBeUndefined();
+    await given.theApiFails({ ...fault, count: 2 });
+    await expect(when.theWeeklyFetchRuns()).rejects.toThrow(message);
+    expect(await then.latestWeek()).toBeUndefined();
     const line = JSON.parse(logs.find((entry) => entry.includes('"outcome":"error"')) ?? '{}') as { error?: { name: string; message: string } };
     expect(line.error).toMatchObject({ name: 'PriceApiError', message: expect.stringContaining('failed 2 times') });
-    await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ stored: 10 });
+    await expect(when.theWeeklyFetchRuns()).resolves.toMatchObject({ stored: 10 });
   });
 
   it('retries a failed attempt within the same run', async () => {
-    await api().fault({ status: 503, count: 1 });
-    await expect(fetchPrices(scheduledEvent, context)).resolves.toMatchObject({ attempts: 2, stored: 10 });
+    await given.theApiFails({ status: 503, count: 1 });
+    await expect(when.theWeeklyFetchRuns()).resolves.toMatchObject({ attempts: 2, stored: 10 });
   });
 });
 
 describe('publishDrops', () => {
   it('publishes a week once however often its record is delivered', async () => {
-    await fetchPrices(scheduledEvent, context);
-    await api().setRows('nqur-w4p7', [row('2025-02-02', { new_york_state_average_gal: '2.40' }), ...sample]);
-    await fetchPrices(scheduledEvent, context);
+    await when.theWeeklyFetchRuns();
+    await given.theApiServes([row('2025-02-02', { new_york_state_average_gal: '2.40' }), ...sample]);
+    await when.theWeeklyFetchRuns();
     // The real stream delivers it once; deliver the same record twice more.
-    await waitFor(
-      () => alertsFor('2025-02-02'),
-      (found) => found.length > 0,
-    );
-    const week = await store.latestWeek();
-    const record = {
-      eventName: 'INSERT',
-      dynamodb: {
-        SequenceNumber: '990000000000000000001',
-        NewImage: {
-          week: { S: '2025-02-02' },
-          kind: { S: 'WEEK' },
-          origin: { S: 'fetch' },
-          prices: { M: { new_york_state_average_gal: { N: String(week?.prices.new_york_state_average_gal) } } },
-        },
-      },
-    };
-    await expect(publishDrops({ Records: [record] }, context)).resolves.toEqual({ batchItemFailures: [] });
-    await expect(publishDrops({ Records: [record] }, context)).resolves.toEqual({ batchItemFailures: [] });
+    await then.alertsArrivedFor('2025-02-02');
+    const week = await then.latestWeek();
+    if (!week) throw new Error('no week stored');
+    await expect(when.aFetchedWeekArrives(week, '990000000000000000001')).resolves.toEqual({ batchItemFailures: [] });
+    await expect(when.aFetchedWeekArrives(week, '990000000000000000001')).resolves.toEqual({ batchItemFailures: [] });
     // The deployed publishDrops got the real stream's record too: wait until it has run.
-    await waitUntilQuiet(['gas-price-notifier-dev-publishDrops']);
-    expect(await alertsFor('2025-02-02')).toHaveLength(1);
+    await then.everythingHasRun();
+    expect(await then.alertsFor('2025-02-02')).toHaveLength(1);
   });
 
   it('retries a publish SNS refused, and the alert arrives once', async () => {
-    await fetchPrices(scheduledEvent, context);
+    await when.theWeeklyFetchRuns();
     // Three failures: the SDK's own attempts for one invocation; the stream then redelivers the record.
     await injectFault({ service: 'sns', action: 'Publish', match: '2025-03-01', count: 3, status: 500, code: 'InternalError', message: 'SNS hiccup' });
-    await api().setRows('nqur-w4p7', [row('2025-03-01', { new_york_state_average_gal: '2.30' }), ...sample]);
-    await fetchPrices(scheduledEvent, context);
-    const alerts = await waitFor(
-      () => alertsFor('2025-03-01'),
-      (found) => found.length > 0,
-      20_000,
-    );
+    await given.theApiServes([row('2025-03-01', { new_york_state_average_gal: '2.30' }), ...sample]);
+    await when.theWeeklyFetchRuns();
+    const alerts = await then.alertsArrivedFor('2025-03-01', 20_000);
     expect(alerts).toHaveLength(1);
   });
 
   it('sends the alert once on the retry when the invocation that claimed it died', async () => {
-    await fetchPrices(scheduledEvent, context);
+    await when.theWeeklyFetchRuns();
     // The dead invocation's marker: claimed a lease ago, never published, never released.
     const claimedAt = Date.now() - ALERT_LEASE_MS - 1_000;
     await db.send(
@@ -125,12 +103,9 @@ describe('publishDrops', () => {
         },
       }),
     );
-    await api().setRows('nqur-w4p7', [row('2025-04-07', { new_york_state_average_gal: '2.20' }), ...sample]);
-    await fetchPrices(scheduledEvent, context);
-    const alerts = await waitFor(
-      () => alertsFor('2025-04-07'),
-      (found) => found.length > 0,
-    );
+    await given.theApiServes([row('2025-04-07', { new_york_state_average_gal: '2.20' }), ...sample]);
+    await when.theWeeklyFetchRuns();
+    const alerts = await then.alertsArrivedFor('2025-04-07');
     expect(alerts).toHaveLength(1);
     expect(await store.alerts.claim({ week: '2025-04-07', region: 'new_york_state_average_gal' }, Date.now())).toMatchObject({
       state: 'done',
@@ -156,10 +131,7 @@ describe('publishDrops', () => {
   });
 
   it('reports only the record it could not handle', async () => {
-    const result = await publishDrops(
-      { Records: [{ eventName: 'INSERT', dynamodb: { SequenceNumber: '990000000000000000009', NewImage: { kind: { S: 'WEEK' } } } }] },
-      context,
-    );
+    const result = await when.aRecordArrives({ eventName: 'INSERT', dynamodb: { SequenceNumber: '990000000000000000009', NewImage: { kind: { S: 'WEEK' } } } });
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '990000000000000000009' }] });
   });
 });

@@ -6,6 +6,8 @@ import { priceStore } from '../../src/store';
 
 export const TABLE = 'gas-price-notifier-dev-prices';
 export const RULE = 'gas-price-notifier-dev-weekly-fetch';
+export const FETCH = 'gas-price-notifier-dev-fetchPrices';
+export const PUBLISH = 'gas-price-notifier-dev-publishDrops';
 export const SUBSCRIBER = 'gas-alerts@example.com';
 export const db = createDocumentClient();
 export const store = priceStore(db, TABLE);

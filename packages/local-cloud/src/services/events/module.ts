@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { type CloudContext, functionFromTarget, type LocalModule } from '../../context';
-import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { invokeAsync, serviceMayInvoke } from '../lambda/module';
 import type { LocalFunction } from '../lambda/runtime';
+import { scheduledEvent } from './scheduledEvent';
 import { parseSchedule, type Schedule } from './scheduleExpression';
 
 interface ScheduledRule {
@@ -81,17 +80,7 @@ function arm(context: CloudContext, rule: ScheduledRule): void {
 }
 
 function fire(context: CloudContext, rule: ScheduledRule, time: Date): void {
-  const event = {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: ACCOUNT_ID,
-    time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: context.region,
-    resources: [rule.arn],
-    detail: {},
-  };
+  const event = scheduledEvent(rule.arn, context.region, time);
   context.log(`schedule ${rule.name} fired`);
   for (const target of rule.targets) {
     // EventBridge sends the rule as aws:SourceArn and no aws:SourceAccount (a permission requiring one never matches).

@@ -6,6 +6,7 @@ import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { parsePolicy } from '../iam/policy';
 import { invokeAsync, serviceMayInvoke } from '../lambda/module';
 import type { LocalFunction } from '../lambda/runtime';
+import { objectCreatedEvent } from './objectCreatedEvent';
 import { s3Operation } from './operations';
 
 interface Notification {
@@ -72,7 +73,7 @@ export function s3Module(): LocalModule {
           if (target.bucket !== bucket || !key.startsWith(target.prefix) || !key.endsWith(target.suffix)) continue;
           if (!target.events.some((pattern) => pattern === event || (pattern.endsWith('*') && event.startsWith(pattern.slice(0, -1))))) continue;
           if (!serviceMayInvoke(context, 's3.amazonaws.com', target.fn, { arn: `arn:aws:s3:::${bucket}` })) continue;
-          void invokeAsync(context, target.fn, s3Event(context, bucket, key, size, eTag, how), `s3 ${bucket}`);
+          void invokeAsync(context, target.fn, objectCreatedEvent(context.region, bucket, key, size, eTag, how), `s3 ${bucket}`);
         }
       };
       // SES receiving stores mail without the endpoint: its objects notify the same way.
@@ -156,29 +157,6 @@ export function s3Module(): LocalModule {
         context.iam.addResourcePolicy(`arn:aws:s3:::${p.Bucket}`, parsePolicy(p.PolicyDocument, `bucket policy of ${p.Bucket}`, { resourcePolicy: true }));
       },
     },
-  };
-}
-
-function s3Event(context: CloudContext, bucket: string, key: string, size: number, eTag: string, how: string) {
-  return {
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: context.region,
-        eventTime: new Date().toISOString(),
-        eventName: `ObjectCreated:${how}`,
-        userIdentity: { principalId: 'local' },
-        requestParameters: { sourceIPAddress: '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': randomUUID(), 'x-amz-id-2': randomUUID() },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'local',
-          bucket: { name: bucket, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${bucket}` },
-          object: { key: encodeURIComponent(key).replace(/%2F/g, '/'), size, eTag, sequencer: Date.now().toString(16).toUpperCase() },
-        },
-      },
-    ],
   };
 }
 
