@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { localAuthorization } from '../../awsCall';
-import type { CloudContext, LocalModule, ModuleCoverage } from '../../context';
+import type { LocalModule, ModuleCoverage } from '../../context';
 import { type AwsRequest, type AwsResponse, proxyTo } from '../../endpoint';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { parsePolicy } from '../iam/policy';
