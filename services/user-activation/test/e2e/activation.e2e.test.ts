@@ -1,79 +1,58 @@
 // As a new user would: register over HTTP, get the email, open the link, press the button.
 import { describe, expect, it } from '@jest/globals';
-import { emailsTo, testCloud, waitForEmails } from '@zero-idle/local-cloud/testing';
-import { activationsSettled, linkIn, setAttributes, store, uniqueUser } from '../support/users';
-
-const api = () => testCloud().httpApi('user-activation');
-
-async function register(user: { username: string; email: string; name: string }) {
-  return fetch(`${api()}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
-}
-
-/** What a browser does with the page the link opens: submit its form. */
-async function followLink(link: URL): Promise<Response> {
-  const page = await fetch(link);
-  expect(page.status).toBe(200);
-  const markup = await page.text();
-  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(markup)?.[1] ?? '';
-  return fetch(new URL('activate', link), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-    body: new URLSearchParams({ username: field('username'), token: field('token') }).toString(),
-  });
-}
-
-const activateJson = (username: string, token: string) =>
-  fetch(`${api()}/activate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, token }) });
+import * as given from '../steps/given';
+import * as then from '../steps/then';
+import { throughTheApi as when } from '../steps/when';
 
 describe('user-activation end to end', () => {
   it('registers, mails one activation link, and activates once', async () => {
-    const user = uniqueUser('Ada Lovelace');
-    const registered = await register(user);
+    const user = given.aNewUser('Ada Lovelace');
+    const registered = await when.registers(user);
     expect(registered.status).toBe(201);
     expect(await registered.json()).toMatchObject({ username: user.username, status: 'NONE' });
 
-    const emails = await waitForEmails(user.email);
+    const emails = await then.emailsArrive(user.email);
     expect(emails).toHaveLength(1);
-    const link = linkIn(emails[0]);
+    const link = then.linkIn(emails[0]);
     expect(link.searchParams.get('username')).toBe(user.username);
 
     // Opening the link changes nothing; the form post activates.
-    expect((await store.get(user.username))?.status).toBe('MAIL_SENT');
-    const activated = await followLink(link);
+    expect((await then.theUser(user.username))?.status).toBe('MAIL_SENT');
+    const activated = await when.followsTheLink(link);
     expect(activated.status).toBe(200);
     expect(await activated.text()).toContain(`Welcome, ${user.username}`);
-    expect(await store.get(user.username)).toMatchObject({ status: 'DONE', activatedAt: expect.any(String) });
+    expect(await then.theUser(user.username)).toMatchObject({ status: 'DONE', activatedAt: expect.any(String) });
 
     // The same link again: rejected.
-    const reused = await activateJson(user.username, link.searchParams.get('token') ?? '');
+    const reused = await when.activatesWith(user.username, link.searchParams.get('token') ?? '');
     expect(reused.status).toBe(400);
     expect(await reused.json()).toMatchObject({ error: 'InvalidActivation' });
-    expect(await emailsTo(user.email)).toHaveLength(1);
+    expect(await then.emailsTo(user.email)).toHaveLength(1);
   });
 
   it('refuses a taken username or email, and bad input, with clear errors', async () => {
-    const user = uniqueUser();
-    expect((await register(user)).status).toBe(201);
-    const sameName = await register({ ...user, email: `other-${user.email}` });
+    const user = given.aNewUser();
+    expect((await when.registers(user)).status).toBe(201);
+    const sameName = await when.registers({ ...user, email: `other-${user.email}` });
     expect(sameName.status).toBe(409);
     expect(await sameName.json()).toMatchObject({ error: 'UsernameTaken' });
-    const sameEmail = await register({ ...uniqueUser(), email: user.email.toUpperCase() });
+    const sameEmail = await when.registers({ ...given.aNewUser(), email: user.email.toUpperCase() });
     expect(sameEmail.status).toBe(409);
     expect(await sameEmail.json()).toMatchObject({ error: 'EmailTaken' });
-    const invalid = await register({ username: 'x', email: 'nope', name: '' });
+    const invalid = await when.registers({ username: 'x', email: 'nope', name: '' });
     expect(invalid.status).toBe(400);
     expect(((await invalid.json()) as { message: string }).message).toEqual(expect.stringContaining('email must be an email address'));
-    const notJson = await fetch(`${api()}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    const notJson = await when.postsToUsers('{');
     expect(notJson.status).toBe(400);
   });
 
   it('rejects wrong and expired tokens and unknown users with the same answer', async () => {
-    const user = uniqueUser();
-    await register(user);
-    const token = linkIn((await waitForEmails(user.email))[0]).searchParams.get('token') ?? '';
-    const answers = [await activateJson(user.username, `${token.slice(0, -2)}xx`), await activateJson('nosuchuser', token)];
-    await setAttributes(user.username, { tokenExpiresAt: Date.now() - 1 });
-    answers.push(await activateJson(user.username, token));
+    const user = given.aNewUser();
+    await when.registers(user);
+    const token = then.linkIn((await then.emailsArrive(user.email))[0]).searchParams.get('token') ?? '';
+    const answers = [await when.activatesWith(user.username, `${token.slice(0, -2)}xx`), await when.activatesWith('nosuchuser', token)];
+    await given.theUserHas(user.username, { tokenExpiresAt: Date.now() - 1 });
+    answers.push(await when.activatesWith(user.username, token));
     for (const answer of answers) {
       expect(answer.status).toBe(400);
       expect(await answer.json()).toEqual({
@@ -81,46 +60,46 @@ describe('user-activation end to end', () => {
         message: 'This activation link is not valid: it may have expired or been used already',
       });
     }
-    expect((await store.get(user.username))?.status).toBe('MAIL_SENT');
-    const page = await fetch(`${api()}/activate`);
+    expect((await then.theUser(user.username))?.status).toBe('MAIL_SENT');
+    const page = await when.opensThePage();
     expect(page.status).toBe(400);
   });
 
   it('resends a new link that replaces the old one, within limits', async () => {
-    const user = uniqueUser();
-    await register(user);
-    const firstLink = linkIn((await waitForEmails(user.email))[0]);
-    const resend = () => fetch(`${api()}/users/${user.username}/activation-email`, { method: 'POST' });
+    const user = given.aNewUser();
+    await when.registers(user);
+    const firstLink = then.linkIn((await then.emailsArrive(user.email))[0]);
+    const resend = () => when.asksForANewLink(user.username);
 
     const tooSoon = await resend();
     expect(tooSoon.status).toBe(429);
     expect(await tooSoon.json()).toMatchObject({ error: 'TooSoon' });
 
-    await setAttributes(user.username, { lastMailRequestedAt: Date.now() - 61_000 });
+    await given.theUserHas(user.username, { lastMailRequestedAt: Date.now() - 61_000 });
     expect((await resend()).status).toBe(202);
-    const emails = await waitForEmails(user.email, 2);
+    const emails = await then.emailsArrive(user.email, 2);
     expect(emails).toHaveLength(2);
-    const secondLink = linkIn(emails[1]);
+    const secondLink = then.linkIn(emails[1]);
     expect(secondLink.searchParams.get('token')).not.toBe(firstLink.searchParams.get('token'));
 
-    expect((await activateJson(user.username, firstLink.searchParams.get('token') ?? '')).status).toBe(400);
-    expect((await followLink(secondLink)).status).toBe(200);
+    expect((await when.activatesWith(user.username, firstLink.searchParams.get('token') ?? '')).status).toBe(400);
+    expect((await when.followsTheLink(secondLink)).status).toBe(200);
 
     // Active now: a resend sends nothing, and says the same as for an unknown user.
-    await setAttributes(user.username, { lastMailRequestedAt: 0 });
+    await given.theUserHas(user.username, { lastMailRequestedAt: 0 });
     expect((await resend()).status).toBe(202);
-    expect((await fetch(`${api()}/users/nosuchuser/activation-email`, { method: 'POST' })).status).toBe(202);
-    await activationsSettled(user.username);
-    expect(await emailsTo(user.email)).toHaveLength(2);
+    expect((await when.asksForANewLink('nosuchuser')).status).toBe(202);
+    await then.everythingHasRunFor(user.username);
+    expect(await then.emailsTo(user.email)).toHaveLength(2);
   });
 
   it('answers a resend the same for an account that exists and one that does not', async () => {
-    const user = uniqueUser();
-    await register(user);
-    await waitForEmails(user.email);
-    const unknown = uniqueUser().username;
+    const user = given.aNewUser();
+    await when.registers(user);
+    await then.emailsArrive(user.email);
+    const unknown = given.aNewUser().username;
     const ask = async (username: string) => {
-      const response = await fetch(`${api()}/users/${username}/activation-email`, { method: 'POST' });
+      const response = await when.asksForANewLink(username);
       return { status: response.status, body: await response.text() };
     };
     // Within the cooldown: the registered user (whose registration counts as the last email) and a
@@ -133,21 +112,21 @@ describe('user-activation end to end', () => {
     expect(known).toEqual(stranger);
     expect(known).toEqual({ status: 429, body: JSON.stringify({ error: 'TooSoon', message: 'Wait 60 seconds between activation emails' }) });
     // At the limit, both again alike.
-    await setAttributes(user.username, { lastMailRequestedAt: 0, resendCount: 5 });
-    await setAttributes(unknown, { lastMailRequestedAt: 0, resendCount: 5 });
+    await given.theUserHas(user.username, { lastMailRequestedAt: 0, resendCount: 5 });
+    await given.theUserHas(unknown, { lastMailRequestedAt: 0, resendCount: 5 });
     const [knownLimit, strangerLimit] = await Promise.all([ask(user.username), ask(unknown)]);
     expect(knownLimit.status).toBe(429);
     expect(knownLimit.body.replace(user.username, '<name>')).toBe(strangerLimit.body.replace(unknown, '<name>'));
-    expect(await emailsTo(user.email)).toHaveLength(1);
+    expect(await then.emailsTo(user.email)).toHaveLength(1);
   });
 
   it('keeps a hostile name to one line in the email and the answer', async () => {
-    const user = uniqueUser('Eve\u202E\u0000\u2028\u0085\n\nYour account is locked. Verify at http://evil.example/login');
-    const registered = await register(user);
+    const user = given.aNewUser('Eve\u202E\u0000\u2028\u0085\n\nYour account is locked. Verify at http://evil.example/login');
+    const registered = await when.registers(user);
     expect(registered.status).toBe(201);
     const clean = 'Eve Your account is locked. Verify at http://evil.example/login';
     expect(await registered.json()).toMatchObject({ message: `Welcome ${clean}: an activation email is on its way to ${user.email}.` });
-    const [email] = await waitForEmails(user.email);
+    const [email] = await then.emailsArrive(user.email);
     expect(email?.subject).toBe(`Activate your account, ${clean}`);
     expect((email?.body.text ?? '').split('\n')[0]).toBe(`Hello ${clean},`);
     expect(email?.body.text).not.toMatch(/^Your account is locked/m);
@@ -156,11 +135,11 @@ describe('user-activation end to end', () => {
   });
 
   it('stops resending at the limit', async () => {
-    const user = uniqueUser();
-    await register(user);
-    await waitForEmails(user.email);
-    await setAttributes(user.username, { lastMailRequestedAt: 0, resendCount: 5 });
-    const limited = await fetch(`${api()}/users/${user.username}/activation-email`, { method: 'POST' });
+    const user = given.aNewUser();
+    await when.registers(user);
+    await then.emailsArrive(user.email);
+    await given.theUserHas(user.username, { lastMailRequestedAt: 0, resendCount: 5 });
+    const limited = await when.asksForANewLink(user.username);
     expect(limited.status).toBe(429);
     expect(await limited.json()).toMatchObject({ error: 'ResendLimit' });
   });

@@ -2,12 +2,11 @@
 // screen, first with JavaScript on (to measure the page), then off (to show it needs none), and the
 // button pressed. Screenshots: .local-cloud/screenshots/activation-*.png.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { testCloud, waitForEmails } from '@zero-idle/local-cloud/testing';
 import type { Browser } from 'playwright-core';
 import { describeInBrowser, launchBrowser, PHONE, screenshotPath } from '../../../../test-support/browser';
-import { linkIn, store, uniqueUser } from '../support/users';
-
-const api = () => testCloud().httpApi('user-activation');
+import * as given from '../steps/given';
+import * as then from '../steps/then';
+import { throughTheApi as when } from '../steps/when';
 
 describeInBrowser('the activation page in a browser')('the activation page in Chromium', () => {
   let browser: Browser;
@@ -17,10 +16,9 @@ describeInBrowser('the activation page in a browser')('the activation page in Ch
   afterAll(() => browser?.close());
 
   it('opens from the email on a phone, activates with the button, and needs no JavaScript', async () => {
-    const user = uniqueUser('Grace Hopper');
-    const registered = await fetch(`${api()}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
-    expect(registered.status).toBe(201);
-    const link = linkIn((await waitForEmails(user.email))[0]);
+    const user = given.aNewUser('Grace Hopper');
+    expect((await when.registers(user)).status).toBe(201);
+    const link = then.linkIn((await then.emailsArrive(user.email))[0]);
 
     // Measured with scripts on: no sideways scrolling, a button a thumb can hit.
     const measuring = await browser.newContext(PHONE);
@@ -39,7 +37,7 @@ describeInBrowser('the activation page in a browser')('the activation page in Ch
     await look.screenshot({ path: screenshotPath('activation-page.png'), fullPage: true });
     await measuring.close();
     // Opening the page (as a mail scanner would) changed nothing.
-    expect((await store.get(user.username))?.status).toBe('MAIL_SENT');
+    expect((await then.theUser(user.username))?.status).toBe('MAIL_SENT');
 
     // Pressed with scripts off: the form alone activates.
     const person = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
@@ -53,7 +51,7 @@ describeInBrowser('the activation page in a browser')('the activation page in Ch
     await expect(page.locator('h1').textContent()).resolves.toBe(`Welcome, ${user.username}`);
     await expect(page.locator('p').textContent()).resolves.toBe('Your account is active.');
     await page.screenshot({ path: screenshotPath('activation-done.png'), fullPage: true });
-    expect((await store.get(user.username))?.status).toBe('DONE');
+    expect((await then.theUser(user.username))?.status).toBe('DONE');
 
     // The same link again: the page says it is spent.
     await page.goto(link.toString());
