@@ -4,6 +4,7 @@ import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import { callJsonApi } from './awsCall';
 import { type Denial, type Fault, localCloudClient } from './client';
 
+import { httpApiEvent } from './services/apigateway/httpApiEvent';
 import { streamRecord } from './services/dynamodb/streamRecord';
 import { scheduledEvent } from './services/events/scheduledEvent';
 import { objectCreatedEvent } from './services/s3/objectCreatedEvent';
@@ -15,10 +16,10 @@ export const TEST_PORT_BASE = 14566;
 
 /**
  * The events the local cloud sends functions, for handlers tested in process: the same builders its
- * EventBridge, S3 and DynamoDB stream modules use, so an in-process test gets what the deployed
+ * HTTP API, EventBridge, S3 and DynamoDB stream modules use, so an in-process test gets what the deployed
  * function gets.
  */
-export const events = { scheduled: scheduledEvent, s3ObjectCreated: objectCreatedEvent, streamRecord };
+export const events = { scheduled: scheduledEvent, s3ObjectCreated: objectCreatedEvent, streamRecord, httpApi: httpApiEvent };
 
 /** The URLs of the local cloud the test run started (see the Jest global setup). */
 export function testCloud() {

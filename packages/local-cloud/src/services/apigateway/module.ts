@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type CloudContext, functionFromTarget, type LocalModule } from '../../context';
 import { answerUnparsable } from '../../unparsable';
@@ -6,6 +5,7 @@ import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { resourcesOfType } from '../cloudformation/template';
 import { serviceMayInvoke } from '../lambda/module';
 import type { LocalFunction } from '../lambda/runtime';
+import { httpApiEvent } from './httpApiEvent';
 
 interface Route {
   routeKey: string;
@@ -155,47 +155,23 @@ async function handle(
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);
-  const textual = /json|text|xml|form-urlencoded|javascript/.test(String(req.headers['content-type'] ?? 'text/plain'));
   const headers = Object.fromEntries(
     Object.entries(req.headers).flatMap(([name, value]) =>
       name === 'cookie' || value === undefined ? [] : [[name, Array.isArray(value) ? value.join(',') : value]],
     ),
   );
-  const now = new Date();
-  const query: Record<string, string> = {};
-  url.searchParams.forEach((value, key) => {
-    query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
-  });
-  const event = {
-    version: '2.0',
+  const event = httpApiEvent({
+    method,
+    url: req.url ?? '/',
     routeKey: found.route.routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    cookies: req.headers.cookie?.split(/;\s*/),
-    headers,
-    queryStringParameters: Object.keys(query).length ? query : undefined,
     pathParameters: found.pathParameters,
-    requestContext: {
-      accountId: '000000000000',
-      apiId,
-      domainName: String(req.headers.host ?? 'localhost'),
-      domainPrefix: String(req.headers.host ?? 'localhost').split('.')[0],
-      http: {
-        method,
-        path: url.pathname,
-        protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: String(req.headers['user-agent'] ?? ''),
-      },
-      requestId: randomUUID(),
-      routeKey: found.route.routeKey,
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    body: raw.length ? (textual ? raw.toString('utf8') : raw.toString('base64')) : undefined,
-    isBase64Encoded: raw.length > 0 && !textual,
-  };
+    headers,
+    cookies: req.headers.cookie?.split(/;\s*/),
+    body: raw,
+    apiId,
+    protocol: `HTTP/${req.httpVersion}`,
+    sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+  });
 
   const result = await found.route.fn.invoke(event);
   if (!result.ok) return reply(res, 500, { message: 'Internal Server Error' });
