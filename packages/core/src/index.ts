@@ -1,6 +1,7 @@
 export { type BatchOutcome, processRecords } from './batch';
 export { CLAIM_ATTRIBUTES, type ClaimCondition, type ClaimOutcome, type Claims, type DynamoClaimsOptions, dynamoClaims, refusedClaim } from './claim';
-export { loadConfig } from './config';
+export { type Clock, systemClock } from './clock';
+export { loadConfig, requiredFrom } from './config';
 export {
   type CancellationCode,
   type CancellationMeaning,

@@ -1,9 +1,9 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createDocumentClient, loadConfig } from '@zero-idle/core';
+import { createDocumentClient, loadConfig, requiredFrom, systemClock } from '@zero-idle/core';
 import * as z from 'zod/mini';
 import { fetchLatestWeeks } from './adapters/priceApi';
 import { snsAlerts } from './adapters/snsAlerts';
-import type { Clock, PriceSource } from './domain/ports';
+import type { PriceSource } from './domain/ports';
 import { priceStore } from './store';
 
 const positiveInt = (fallback: number) => z._default(z.pipe(z.string(), z.transform(Number)).check(z.int(), z.positive()), fallback);
@@ -21,11 +21,7 @@ const config = loadConfig(
   }),
 );
 
-export function required<K extends keyof typeof config>(name: K): NonNullable<(typeof config)[K]> {
-  const value = config[name];
-  if (value === undefined) throw new Error(`${name} is not set in this function's environment`);
-  return value as NonNullable<(typeof config)[K]>;
-}
+export const required = requiredFrom(config);
 
 export const settings = {
   fetch: { weeks: config.FETCH_WEEKS, timeoutMs: config.FETCH_TIMEOUT_MS, attempts: config.FETCH_ATTEMPTS },
@@ -36,7 +32,7 @@ export const settings = {
 };
 
 export const store = priceStore(createDocumentClient(), config.PRICES_TABLE);
-export const clock: Clock = { now: () => Date.now() };
+export const clock = systemClock;
 // Factories, so a bundle holds only the adapters its handler uses (one made at import is never tree-shaken).
 export const priceSource = (): PriceSource => {
   const url = required('PRICES_API_URL');

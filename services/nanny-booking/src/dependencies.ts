@@ -1,6 +1,6 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient, loadConfig } from '@zero-idle/core';
+import { createDocumentClient, loadConfig, requiredFrom } from '@zero-idle/core';
 import * as z from 'zod/mini';
 import { bookingStore } from './store';
 
@@ -12,11 +12,7 @@ const config = loadConfig(
   }),
 );
 
-export function required<K extends keyof typeof config>(name: K): NonNullable<(typeof config)[K]> {
-  const value = config[name];
-  if (value === undefined) throw new Error(`${name} is not set in this function's environment`);
-  return value as NonNullable<(typeof config)[K]>;
-}
+export const required = requiredFrom(config);
 
 const db = createDocumentClient();
 export const store = bookingStore(db, config.TABLE_NAME);

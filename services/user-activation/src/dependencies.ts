@@ -1,10 +1,9 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createDocumentClient, loadConfig } from '@zero-idle/core';
+import { createDocumentClient, loadConfig, requiredFrom, systemClock } from '@zero-idle/core';
 import * as z from 'zod/mini';
 import { stepFunctionsActivations } from './adapters/activations';
 import { sesMailer } from './adapters/sesMailer';
-import type { Clock } from './domain/ports';
 import { userStore } from './store';
 
 const number = z.pipe(z.string(), z.transform(Number));
@@ -22,12 +21,7 @@ const config = loadConfig(
   }),
 );
 
-/** A value only some functions need: each function's environment has what its handler asks for. */
-export function required<K extends keyof typeof config>(name: K): NonNullable<(typeof config)[K]> {
-  const value = config[name];
-  if (value === undefined) throw new Error(`${name} is not set in this function's environment`);
-  return value as NonNullable<(typeof config)[K]>;
-}
+export const required = requiredFrom(config);
 
 /** How long a link lives and how often a user may ask for another. */
 export const limits = {
@@ -38,7 +32,7 @@ export const limits = {
 
 // Created once per container and reused by warm invocations.
 export const store = userStore(createDocumentClient(), config.USERS_TABLE);
-export const clock: Clock = { now: () => Date.now() };
+export const clock = systemClock;
 // Factories, so a bundle holds only the adapters its handler uses (one made at import is never tree-shaken).
 // Step Functions owns the retries of a failed send (with backoff, visible in the execution), so one attempt here.
 export const mailer = () => sesMailer(new SESv2Client({ maxAttempts: 1 }));

@@ -1,3 +1,5 @@
+export type { Clock } from '@zero-idle/core';
+
 import type { ApiRow, Week } from './prices';
 
 /** Why a week was stored: `fetch` weeks are new and may alert; `history` and `backfill` weeks never do. */
@@ -26,8 +28,4 @@ export interface AlertId {
 /** Where alerts go (the SNS topic); answers the message id. */
 export interface AlertPublisher {
   publish(alert: { subject: string; message: string }): Promise<string>;
-}
-
-export interface Clock {
-  now(): number;
 }

@@ -1,3 +1,5 @@
+export type { Clock } from '@zero-idle/core';
+
 import type { Claims, OutgoingEmail, SendResult } from '@zero-idle/core';
 import type { User } from './user';
 
@@ -33,8 +35,4 @@ export interface ResendLimits {
 export interface TokenRenewal {
   /** A new token version for a user who is not active; undefined for an unknown or active user. */
   renewToken(username: string, token: { tokenNonce: string; tokenExpiresAt: number }, now: number): Promise<User | undefined>;
-}
-
-export interface Clock {
-  now(): number;
 }
