@@ -55,6 +55,12 @@ export function checkToken(secret: string, user: User | undefined, presented: st
   return user.tokenExpiresAt < now ? 'expired' : 'valid';
 }
 
+/** Where a token version stands: the workflow sends only for NONE; MISSING and SUPERSEDED send nothing. */
+export function statusOf(user: User | undefined, tokenVersion: number): ActivationStatus | 'MISSING' | 'SUPERSEDED' {
+  if (!user) return 'MISSING';
+  return user.tokenVersion === tokenVersion ? user.status : 'SUPERSEDED';
+}
+
 /** The link in the email; values are URL-encoded. */
 export function activationLink(baseUrl: string, username: string, token: string): string {
   const url = new URL(baseUrl);

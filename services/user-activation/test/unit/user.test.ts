@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { parse } from '@zero-idle/core';
 import { activationEmail } from '../../src/domain/emails';
 import { confirmPage } from '../../src/domain/pages';
-import { activationLink, activationToken, checkToken, executionName, newToken, registration, type User } from '../../src/domain/user';
+import { activationLink, activationToken, checkToken, executionName, newToken, registration, statusOf, type User } from '../../src/domain/user';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-characters';
 const NOW = Date.UTC(2026, 10, 29);
@@ -120,5 +120,13 @@ describe('activation email and page', () => {
     const page = confirmPage('alice', '"><script>');
     expect(page).toContain('value="&quot;&gt;&lt;script&gt;"');
     expect(page).toContain('<form method="post" action="activate">');
+  });
+});
+
+describe('statusOf', () => {
+  it('is the status of the current version, SUPERSEDED for an older one, MISSING without a user', () => {
+    expect(statusOf(user({ status: 'NONE' }), 1)).toBe('NONE');
+    expect(statusOf(user({ tokenVersion: 2 }), 1)).toBe('SUPERSEDED');
+    expect(statusOf(undefined, 1)).toBe('MISSING');
   });
 });
