@@ -5,6 +5,8 @@ import { callJsonApi } from './awsCall';
 import { type Denial, type Fault, localCloudClient } from './client';
 
 import { httpApiEvent } from './services/apigateway/httpApiEvent';
+import { identityOf } from './services/appsync/auth';
+import { resolverEvent } from './services/appsync/resolverEvent';
 import { streamRecord } from './services/dynamodb/streamRecord';
 import { scheduledEvent } from './services/events/scheduledEvent';
 import { objectCreatedEvent } from './services/s3/objectCreatedEvent';
@@ -16,10 +18,19 @@ export const TEST_PORT_BASE = 14566;
 
 /**
  * The events the local cloud sends functions, for handlers tested in process: the same builders its
- * HTTP API, EventBridge, S3 and DynamoDB stream modules use, so an in-process test gets what the deployed
+ * HTTP API, AppSync, EventBridge, S3 and DynamoDB stream modules use, so an in-process test gets what the deployed
  * function gets.
  */
-export const events = { scheduled: scheduledEvent, s3ObjectCreated: objectCreatedEvent, streamRecord, httpApi: httpApiEvent };
+export const events = { scheduled: scheduledEvent, s3ObjectCreated: objectCreatedEvent, streamRecord, httpApi: httpApiEvent, appsyncResolver: resolverEvent };
+
+/**
+ * The identity AppSync gives a resolver for a Cognito token the test holds (signed by the local
+ * Cognito): its claims, read as AppSync's verifier reads them once the signature holds.
+ */
+export function identityFromToken(token: string) {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  return identityOf(payload, { issuer: String(payload.iss ?? ''), sourceIp: '127.0.0.1', defaultAction: 'ALLOW' });
+}
 
 /** The URLs of the local cloud the test run started (see the Jest global setup). */
 export function testCloud() {

@@ -35,16 +35,21 @@ export function cognitoVerifier(options: { jwksUrl: string; issuer: string; defa
     }
     if (payload.token_use !== 'id' && payload.token_use !== 'access')
       throw new UnauthorizedError('Valid authorization header not provided. (not an id or access token)');
-    const groups = Array.isArray(payload['cognito:groups']) ? (payload['cognito:groups'] as string[]) : null;
-    return {
-      sub: String(payload.sub),
-      issuer: options.issuer,
-      username: String(payload['cognito:username'] ?? payload.username ?? payload.sub),
-      claims: payload,
-      sourceIp: [sourceIp],
-      defaultAuthStrategy: options.defaultAction,
-      groups,
-    };
+    return identityOf(payload, { issuer: options.issuer, sourceIp, defaultAction: options.defaultAction });
+  };
+}
+
+/** The identity AppSync hands a resolver for a verified token's claims. */
+export function identityOf(payload: Record<string, unknown>, options: { issuer: string; sourceIp: string; defaultAction: 'ALLOW' | 'DENY' }): CognitoIdentity {
+  const groups = Array.isArray(payload['cognito:groups']) ? (payload['cognito:groups'] as string[]) : null;
+  return {
+    sub: String(payload.sub),
+    issuer: options.issuer,
+    username: String(payload['cognito:username'] ?? payload.username ?? payload.sub),
+    claims: payload,
+    sourceIp: [options.sourceIp],
+    defaultAuthStrategy: options.defaultAction,
+    groups,
   };
 }
 

@@ -18,6 +18,7 @@ import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import type { LocalFunction } from '../lambda/runtime';
 import { type AuthMode, authorize, type Caller, cognitoVerifier, UnauthorizedError } from './auth';
 import { type ApiLimits, limitsOf, requestBudget } from './limits';
+import { resolverEvent } from './resolverEvent';
 import { APPSYNC_DEFINITIONS } from './scalars';
 
 interface LocalApi {
@@ -251,21 +252,16 @@ function fieldResolver(
     budget.invocation();
     const refused = dataSourceRefusal(context, resolver);
     if (refused) throw Object.assign(new Error(refused), { errorType: 'Lambda:AccessDeniedException' });
-    const event = {
+    const event = resolverEvent({
+      parentTypeName: type.name,
+      fieldName: info.fieldName,
       arguments: args,
       identity: caller.mode === 'AMAZON_COGNITO_USER_POOLS' ? caller.identity : null,
       source: source ?? null,
-      request: { headers: req.headers, domainName: null },
-      prev: null,
-      info: {
-        fieldName: info.fieldName,
-        parentTypeName: type.name,
-        variables: variables ?? {},
-        selectionSetList: selectionSetList(info.fieldNodes[0]?.selectionSet),
-        selectionSetGraphQL: '',
-      },
-      stash: {},
-    };
+      headers: req.headers,
+      variables,
+      selectionSetList: selectionSetList(info.fieldNodes[0]?.selectionSet),
+    });
     // Lambda receives JSON: this also drops graphql-js internals the IPC channel cannot clone.
     const result = await fn.invoke(JSON.parse(JSON.stringify(event)));
     if (!result.ok) throw Object.assign(new Error(result.error.errorMessage), { errorType: result.error.errorType });
