@@ -4,13 +4,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { createDocumentClient } from '@zero-idle/core';
 import type { FailedBatchRecord } from '@zero-idle/local-cloud';
-import { emailsTo, failureReports, injectFault, pendingFaults, streamRecordsFrom, until, waitForEmails, waitUntilQuiet } from '@zero-idle/local-cloud/testing';
-
-/** The booking's follow-ups: what runs after a job closes, awaited before asserting that nothing more arrives. */
-const FOLLOW_UPS = ['nanny-booking-dev-afterBooking', 'nanny-booking-dev-declineApplications'];
+import { failureReports, injectFault, pendingFaults, streamRecordsFrom, until } from '@zero-idle/local-cloud/testing';
 
 import { bookingStore } from '../../src/store';
-import { applicationsOf, apply, graphql, member, type Person, postJob } from '../support/people';
+import * as given from '../steps/given';
+import * as then from '../steps/then';
+import { overGraphQL as when } from '../steps/when';
+import type { Person } from '../support/people';
 
 const db = createDocumentClient();
 const store = bookingStore(db, 'nanny-booking-dev');
@@ -20,12 +20,12 @@ const NOT_CHOSEN = (title: string) => `Your application was not chosen: ${title}
 
 /** A parent's job with three applicants; returns them after booking the first. */
 async function bookFirstOfThree(title: string, beforeBooking: (jobId: string, nannies: Person[]) => Promise<void>) {
-  const parent = await member('parent', 'parent');
-  const nannies = await Promise.all([member('ann', 'nanny'), member('bea', 'nanny'), member('cat', 'nanny')]);
-  const jobId = await postJob(parent, title);
-  for (const nanny of nannies) await apply(nanny, jobId);
+  const parent = await given.aMember('parent', 'parent');
+  const nannies = await Promise.all([given.aMember('ann', 'nanny'), given.aMember('bea', 'nanny'), given.aMember('cat', 'nanny')]);
+  const jobId = await given.aPostedJob(parent, title);
+  for (const nanny of nannies) await when.appliesTo(nanny, jobId);
   await beforeBooking(jobId, nannies);
-  const booked = await graphql<{ bookNanny: { declining: number } }>(
+  const booked = await when.asks<{ bookNanny: { declining: number } }>(
     parent.token,
     'mutation($jobId: ID!, $nanny: ID!) { bookNanny(jobId: $jobId, nanny: $nanny) { declining } }',
     { jobId, nanny: nannies[0]?.username },
@@ -33,7 +33,7 @@ async function bookFirstOfThree(title: string, beforeBooking: (jobId: string, na
   expect(booked.errors).toBeUndefined();
   expect(booked.data?.bookNanny.declining).toBe(2);
   const statuses = await until(
-    () => applicationsOf(parent, jobId),
+    () => then.applicationsOf(parent, jobId),
     (items) => items.filter((item) => item.status === 'DECLINED').length === 2,
     30_000,
   );
@@ -50,8 +50,8 @@ describe('afterBooking', () => {
     expect(statuses.map((item) => item.status).sort()).toEqual(['ACCEPTED', 'DECLINED', 'DECLINED']);
     expect(await pendingFaults(jobId)).toEqual([]);
     const [chosen, ...others] = nannies;
-    expect((await waitForEmails(chosen?.email ?? '')).map((email) => email.subject)).toEqual([BOOKED(title)]);
-    for (const nanny of others) expect((await waitForEmails(nanny.email)).map((email) => email.subject)).toEqual([NOT_CHOSEN(title)]);
+    expect((await then.emailsArrive(chosen?.email ?? '')).map((email) => email.subject)).toEqual([BOOKED(title)]);
+    for (const nanny of others) expect((await then.emailsArrive(nanny.email)).map((email) => email.subject)).toEqual([NOT_CHOSEN(title)]);
   }, 45_000);
 
   it("sends the booked nanny's email on the record's retry after SES refused it, once", async () => {
@@ -68,11 +68,11 @@ describe('afterBooking', () => {
       });
     });
     const chosen = nannies[0];
-    expect((await waitForEmails(chosen?.email ?? '', 1, 20_000)).map((email) => email.subject)).toEqual([BOOKED(title)]);
+    expect((await then.emailsArrive(chosen?.email ?? '', 1, 20_000)).map((email) => email.subject)).toEqual([BOOKED(title)]);
     expect(await pendingFaults(chosen?.email ?? '')).toEqual([]);
     // Nothing more comes: the claim says SENT.
-    await waitUntilQuiet(FOLLOW_UPS);
-    expect(await emailsTo(chosen?.email ?? '')).toHaveLength(1);
+    await then.followUpsHaveRun();
+    expect(await then.emailsTo(chosen?.email ?? '')).toHaveLength(1);
   }, 45_000);
 
   it("sends a declined nanny's email on the message's next receive after SES refused it, once", async () => {
@@ -90,10 +90,10 @@ describe('afterBooking', () => {
     });
     const refused = nannies[1];
     // The decline stuck the first time; the email comes with the redelivery (visibility timeout 6 s).
-    expect((await waitForEmails(refused?.email ?? '', 1, 20_000)).map((email) => email.subject)).toEqual([NOT_CHOSEN(title)]);
-    await waitUntilQuiet(FOLLOW_UPS);
-    expect(await emailsTo(refused?.email ?? '')).toHaveLength(1);
-    expect(await emailsTo(nannies[2]?.email ?? '')).toHaveLength(1);
+    expect((await then.emailsArrive(refused?.email ?? '', 1, 20_000)).map((email) => email.subject)).toEqual([NOT_CHOSEN(title)]);
+    await then.followUpsHaveRun();
+    expect(await then.emailsTo(refused?.email ?? '')).toHaveLength(1);
+    expect(await then.emailsTo(nannies[2]?.email ?? '')).toHaveLength(1);
   }, 45_000);
 });
 
@@ -115,8 +115,8 @@ describe('afterBooking out of retries', () => {
     expect(record?.dynamodb.NewImage?.id).toEqual({ S: jobId });
     expect(await pendingFaults(nannies[0]?.email ?? '')).toEqual([]);
     // The declines were queued on the first attempt; only the booked nanny's email is missing.
-    expect(await emailsTo(nannies[0]?.email ?? '')).toHaveLength(0);
-    for (const nanny of nannies.slice(1)) expect(await waitForEmails(nanny.email)).toHaveLength(1);
+    expect(await then.emailsTo(nannies[0]?.email ?? '')).toHaveLength(0);
+    for (const nanny of nannies.slice(1)) expect(await then.emailsArrive(nanny.email)).toHaveLength(1);
   }, 60_000);
 });
 
@@ -136,24 +136,24 @@ describe('declineApplications marking emails sent', () => {
       });
     });
     const others = nannies.slice(1);
-    for (const nanny of others) expect((await waitForEmails(nanny.email)).map((email) => email.subject)).toEqual([NOT_CHOSEN(title)]);
+    for (const nanny of others) expect((await then.emailsArrive(nanny.email)).map((email) => email.subject)).toEqual([NOT_CHOSEN(title)]);
     const marks = await until(
       async () => (await store.applications.ofJob(jobId, { limit: 10 })).items.map((item) => (item as { mail?: string }).mail),
       (mail) => mail.every((mark) => mark === 'SENT'),
     );
     expect(marks).toEqual(['SENT', 'SENT', 'SENT']);
     expect(await pendingFaults(jobId)).toEqual([]);
-    await waitUntilQuiet(FOLLOW_UPS);
-    for (const nanny of others) expect(await emailsTo(nanny.email)).toHaveLength(1);
+    await then.followUpsHaveRun();
+    for (const nanny of others) expect(await then.emailsTo(nanny.email)).toHaveLength(1);
   }, 45_000);
 });
 
 describe('the applicant email claim', () => {
   it('lets exactly one of ten racing senders claim it, and nobody once it is sent', async () => {
-    const parent = await member('parent', 'parent');
-    const nanny = await member('ann', 'nanny');
-    const jobId = await postJob(parent, 'Claim race');
-    await apply(nanny, jobId);
+    const parent = await given.aMember('parent', 'parent');
+    const nanny = await given.aMember('ann', 'nanny');
+    const jobId = await given.aPostedJob(parent, 'Claim race');
+    await when.appliesTo(nanny, jobId);
     const now = Date.now();
     const claims = await Promise.all(Array.from({ length: 10 }, () => emails.claimEmail(jobId, nanny.username, now, 60_000)));
     expect(claims.filter((claim) => claim === 'claimed')).toHaveLength(1);

@@ -1,17 +1,19 @@
 // The declines queue on the local cloud: partial batch failures, idempotent declines, and the DLQ.
 import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from '@jest/globals';
-import { emailsTo, testCloud, waitForEmails, waitUntilQuiet } from '@zero-idle/local-cloud/testing';
-import { applicationsOf, apply, member, postJob } from '../support/people';
+import { testCloud } from '@zero-idle/local-cloud/testing';
+import * as given from '../steps/given';
+import * as then from '../steps/then';
+import { overGraphQL as when } from '../steps/when';
 
 const sqs = () => new SQSClient({ endpoint: testCloud().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'declinestest', secretAccessKey: 'x' } });
 
 describe('declineApplications', () => {
   it('declines the good messages of a batch and sends the poison one to the DLQ after 5 receives', async () => {
-    const parent = await member('parent', 'parent');
-    const nannies = await Promise.all([member('ann', 'nanny'), member('bea', 'nanny')]);
-    const jobId = await postJob(parent, 'Queue job');
-    for (const nanny of nannies) await apply(nanny, jobId);
+    const parent = await given.aMember('parent', 'parent');
+    const nannies = await Promise.all([given.aMember('ann', 'nanny'), given.aMember('bea', 'nanny')]);
+    const jobId = await given.aPostedJob(parent, 'Queue job');
+    for (const nanny of nannies) await when.appliesTo(nanny, jobId);
     const client = sqs();
     const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: 'nanny-booking-dev-declines' }));
     const { QueueUrl: dlqUrl } = await client.send(new GetQueueUrlCommand({ QueueName: 'nanny-booking-dev-declines-dlq' }));
@@ -31,8 +33,8 @@ describe('declineApplications', () => {
     );
 
     for (const nanny of nannies)
-      expect((await waitForEmails(nanny.email)).map((email) => email.subject)).toEqual(['Your application was not chosen: Queue job']);
-    expect((await applicationsOf(parent, jobId)).map((item) => item.status)).toEqual(['DECLINED', 'DECLINED']);
+      expect((await then.emailsArrive(nanny.email)).map((email) => email.subject)).toEqual(['Your application was not chosen: Queue job']);
+    expect((await then.applicationsOf(parent, jobId)).map((item) => item.status)).toEqual(['DECLINED', 'DECLINED']);
 
     const deadline = Date.now() + 75_000;
     let dead: string[] = [];
@@ -41,8 +43,8 @@ describe('declineApplications', () => {
       dead = [...dead, ...Messages.map((entry) => entry.Body ?? '')];
     }
     expect(dead).toContain(poison);
-    await waitUntilQuiet(['nanny-booking-dev-declineApplications']);
-    expect(await emailsTo(nannies[0]?.email ?? '')).toHaveLength(1);
+    await then.followUpsHaveRun();
+    expect(await then.emailsTo(nannies[0]?.email ?? '')).toHaveLength(1);
     client.destroy();
   }, 90_000);
 });

@@ -2,15 +2,17 @@
 // meant for it; the service's faults as InternalFailure, DynamoDB's words in the log line only.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { injectFault, pendingFaults } from '@zero-idle/local-cloud/testing';
-import { graphql, member, type Person, postJob } from '../support/people';
+import * as given from '../steps/given';
+import { overGraphQL as when } from '../steps/when';
+import type { Person } from '../support/people';
 
 let parent: Person;
 let nanny: Person;
 
 beforeAll(async () => {
-  [parent, nanny] = await Promise.all([member('errparent', 'parent'), member('errnanny', 'nanny')]);
-  await postJob(parent, 'Error job one');
-  await postJob(parent, 'Error job two');
+  [parent, nanny] = await Promise.all([given.aMember('errparent', 'parent'), given.aMember('errnanny', 'nanny')]);
+  await given.aPostedJob(parent, 'Error job one');
+  await given.aPostedJob(parent, 'Error job two');
 });
 
 /** No DynamoDB message, key name or limit in what the client reads. */
@@ -19,13 +21,13 @@ const leaksNothing = (response: unknown) =>
 
 describe('errors a client reads', () => {
   it('refuses an id longer than any key, before DynamoDB sees it', async () => {
-    const response = await graphql(nanny.token, 'query($u: ID!) { getUser(username: $u) { username } }', { u: 'x'.repeat(3_000) });
+    const response = await when.asks(nanny.token, 'query($u: ID!) { getUser(username: $u) { username } }', { u: 'x'.repeat(3_000) });
     expect(response.errors?.[0]).toMatchObject({ errorType: 'ValidationError', message: expect.stringContaining('at most 128 characters') });
     leaksNothing(response);
   });
 
   it('refuses an email address longer than email allows', async () => {
-    const response = await graphql(parent.token, 'mutation($e: AWSEmail!) { updateUser(input: {email: $e}) { email } }', {
+    const response = await when.asks(parent.token, 'mutation($e: AWSEmail!) { updateUser(input: {email: $e}) { email } }', {
       e: `${'a'.repeat(3_000)}@example.com`,
     });
     expect(response.errors?.[0]).toMatchObject({ errorType: 'ValidationError', message: expect.stringContaining('at most 254 characters') });
@@ -33,10 +35,10 @@ describe('errors a client reads', () => {
   });
 
   it("refuses another list's nextToken as a bad argument", async () => {
-    const open = await graphql<{ listOpenJobs: { nextToken?: string } }>(nanny.token, '{ listOpenJobs(limit: 1) { nextToken } }');
+    const open = await when.asks<{ listOpenJobs: { nextToken?: string } }>(nanny.token, '{ listOpenJobs(limit: 1) { nextToken } }');
     const token = open.data?.listOpenJobs.nextToken;
     expect(token).toEqual(expect.any(String));
-    const response = await graphql(parent.token, 'query($t: String) { listMyJobs(limit: 1, nextToken: $t) { items { id } } }', { t: token });
+    const response = await when.asks(parent.token, 'query($t: String) { listMyJobs(limit: 1, nextToken: $t) { items { id } } }', { t: token });
     expect(response.errors?.[0]).toMatchObject({ errorType: 'ValidationError', message: 'nextToken is not one this API gave out' });
     leaksNothing(response);
   });
@@ -51,7 +53,7 @@ describe('errors a client reads', () => {
       code: 'ValidationException',
       message: 'Hash primary key values must be under 2048 bytes',
     });
-    const response = await graphql(parent.token, '{ me { username } }');
+    const response = await when.asks(parent.token, '{ me { username } }');
     expect(await pendingFaults(`USER#${parent.username}`)).toEqual([]);
     expect(response.errors?.[0]).toMatchObject({ errorType: 'InternalFailure', message: expect.stringMatching(/^Internal error \(request [\w-]+\)$/) });
     leaksNothing(response);

@@ -3,6 +3,7 @@ import { until, waitUntilQuiet } from '@zero-idle/local-cloud/testing';
 import { applicationsOf, type Person } from '../support/people';
 
 export { emailsTo, waitForEmails as emailsArrive } from '@zero-idle/local-cloud/testing';
+export { denied as wasDenied } from '../support/people';
 export { applicationsOf };
 /** The applications of a job once `done` holds for them (the declines run after the booking answers). */
 export const applicationsOnceSettled = (parent: Person, jobId: string, done: (items: Array<{ nanny: string; status: string }>) => boolean) =>

@@ -3,7 +3,7 @@
 // cloud's own builder), the caller's identity read from the same token. The router on an in-memory
 // twin of the store runs the same fields in test/unit/resolvers.test.ts.
 import { events, identityFromToken, lambdaContext, useFunctionEnvironment } from '@zero-idle/local-cloud/testing';
-import { apply, graphql, type Person } from '../support/people';
+import { apply, graphql, type Person, publicQuery } from '../support/people';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 const GRAPHQL = 'nanny-booking-dev-graphql';
@@ -11,6 +11,8 @@ const BOOK = 'mutation($jobId: ID!, $nanny: ID!) { bookNanny(jobId: $jobId, nann
 
 export const overGraphQL = {
   asks: graphql,
+  /** With the public API key, as a visitor who is not signed in. */
+  asksWithTheApiKey: publicQuery,
   appliesTo: (nanny: Person, jobId: string) => apply(nanny, jobId),
   books: (parent: Person, jobId: string, nanny: string) =>
     graphql<{ bookNanny: { job: { status: string }; accepted: { nanny: string; status: string }; declining: number } }>(parent.token, BOOK, { jobId, nanny }),

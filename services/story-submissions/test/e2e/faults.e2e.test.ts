@@ -2,23 +2,15 @@
 // queue, and is processed on the replay; an event for anything else writes nothing.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from '@jest/globals';
 import { createDocumentClient } from '@zero-idle/core';
-import { failureReports, injectFault, pendingFaults, waitForEmails } from '@zero-idle/local-cloud/testing';
-import { BUCKET, compose, INBOX, PROCESS, s3, submissionIdOf, waitForSubmission } from '../support/mail';
-import { storedBySes } from '../support/twins';
+import { failureReports, injectFault, pendingFaults } from '@zero-idle/local-cloud/testing';
+import * as given from '../steps/given';
+import * as then from '../steps/then';
+import { asPeople as when } from '../steps/when';
+import { BUCKET, INBOX } from '../support/mail';
 
-const lambda = () => new LambdaClient({});
-const invoke = async (event: unknown) => {
-  const response = await lambda().send(new InvokeCommand({ FunctionName: PROCESS, Payload: Buffer.from(JSON.stringify(event)) }));
-  return {
-    functionError: response.FunctionError,
-    payload: JSON.parse(Buffer.from(response.Payload ?? []).toString() || 'null') as { errorType?: string; errorMessage?: string },
-  };
-};
 const withRawKey = async (rawKey: string) =>
   (
     await createDocumentClient().send(
@@ -36,7 +28,7 @@ describe('faults and foreign events', () => {
   it("refuses AWS's sample S3 event (another bucket) and writes nothing", async () => {
     // aws/aws-lambda-go events/testdata/s3-event.json (see test/fixtures/README.md).
     const sample = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/aws-lambda-go/s3-event.json', import.meta.url)), 'utf8'));
-    const { functionError, payload } = await invoke(sample);
+    const { functionError, payload } = await when.anOperatorInvokes(sample);
     expect(functionError).toBe('Unhandled');
     expect(payload).toMatchObject({ errorType: 'ForeignEvent', errorMessage: expect.stringContaining('s3://sourcebucket/Happy Face.jpg') });
     expect(await withRawKey('Happy Face.jpg')).toEqual([]);
@@ -44,13 +36,13 @@ describe('faults and foreign events', () => {
     const elsewhere = structuredClone(sample);
     elsewhere.Records[0].s3.bucket.name = BUCKET;
     elsewhere.Records[0].s3.object.key = 'submissions/not-mail.docx';
-    expect((await invoke(elsewhere)).payload).toMatchObject({ errorType: 'ForeignEvent' });
+    expect((await when.anOperatorInvokes(elsewhere)).payload).toMatchObject({ errorType: 'ForeignEvent' });
     expect(await withRawKey('submissions/not-mail.docx')).toEqual([]);
   });
 
   it('retries a message S3 will not give, reports it on the failure queue, and processes it on the replay', async () => {
     const from = `faults-${Date.now()}@example.com`;
-    const raw = await compose({
+    const raw = await given.aMessage({
       from,
       to: INBOX,
       subject: 'Through the storm',
@@ -70,7 +62,7 @@ describe('faults and foreign events', () => {
       message: 'Please reduce your request rate.',
     });
     // Stored as SES stores mail (its headers, then a PutObject under inbox/), so that the fault can name the key.
-    await s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: rawKey, Body: storedBySes(raw, from) }));
+    await given.aStoredMessage(raw, from, rawKey);
 
     const ours = (report: FailureReport) => report.requestPayload.Records[0]?.s3.object.key === rawKey;
     let reports: FailureReport[] = [];
@@ -86,12 +78,12 @@ describe('faults and foreign events', () => {
     // Nothing failed is recorded: S3 may give it next time.
     expect((await withRawKey(rawKey)).map((item) => item.state)).not.toContain('failed');
 
-    const replay = await invoke(reports[0]?.requestPayload);
+    const replay = await when.anOperatorInvokes(reports[0]?.requestPayload);
     expect(replay.functionError).toBeUndefined();
-    const story = await waitForSubmission(await submissionIdOf(raw));
+    const story = await then.theSubmission(await given.theSubmissionIdOf(raw));
     expect(story?.rawKey).toBe(rawKey);
     // One record, the story's (unread, or reading if another test's editor took the oldest meanwhile).
     expect((await withRawKey(rawKey)).map((item) => (item.state === 'reading' ? 'unread' : item.state))).toEqual(['unread']);
-    expect((await waitForEmails(from)).map((email) => email.subject)).toEqual(['We received your submission: Through the storm']);
+    expect((await then.emailsArrive(from)).map((email) => email.subject)).toEqual(['We received your submission: Through the storm']);
   }, 90_000);
 });

@@ -1,6 +1,7 @@
 // When: what authors and the editor do, and what follows. As people: mail a story over SMTP to the
 // SES receiving endpoint, run the editor's CLI. In process: processSubmission with the S3 event the
 // local cloud's own builder makes, as the bucket notification sends it.
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { events, lambdaContext, useFunctionEnvironment } from '@zero-idle/local-cloud/testing';
 import { BUCKET, deliver, editor, PROCESS } from '../support/mail';
 
@@ -11,6 +12,14 @@ export const asPeople = {
   aStoryIsMailed: deliver,
   /** `npm run editor -- <args>` */
   theEditorRuns: editor,
+  /** An operator invokes the deployed function with an event (a replay from the failure queue, say), with the AWS SDK. */
+  async anOperatorInvokes(event: unknown) {
+    const response = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: PROCESS, Payload: Buffer.from(JSON.stringify(event)) }));
+    return {
+      functionError: response.FunctionError,
+      payload: JSON.parse(Buffer.from(response.Payload ?? []).toString() || 'null') as { errorType?: string; errorMessage?: string },
+    };
+  },
 };
 
 export async function handlerInProcess(): Promise<Handler> {
