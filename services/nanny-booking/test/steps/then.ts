@@ -9,4 +9,5 @@ export { applicationsOf };
 export const applicationsOnceSettled = (parent: Person, jobId: string, done: (items: Array<{ nanny: string; status: string }>) => boolean) =>
   until(() => applicationsOf(parent, jobId), done);
 /** A booking's follow-ups (afterBooking, the declines) have run, with their retries. */
-export const followUpsHaveRun = () => waitUntilQuiet(['nanny-booking-dev-afterBooking', 'nanny-booking-dev-declineApplications']);
+export const followUpsHaveRun = (timeoutMs?: number) =>
+  waitUntilQuiet(['nanny-booking-dev-afterBooking', 'nanny-booking-dev-declineApplications'], Date.now(), timeoutMs);

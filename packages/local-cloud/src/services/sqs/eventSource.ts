@@ -95,8 +95,9 @@ async function poll(context: CloudContext, sqs: SQSClient, mapping: QueueMapping
         if (Messages.length === 0 || stopped()) break;
       }
       if (!messages.length) {
-        // Messages back after a failure wait out their visibility timeout unseen: not counted here.
-        mapping.fn.sourceCaughtUp(source, polledAt);
+        // Caught up only with nothing left to come: a failed message waiting out its visibility
+        // timeout, or a delayed one, still counts as work for this function.
+        if ((await messagesToCome(sqs, mapping.queueUrl)) === 0) mapping.fn.sourceCaughtUp(source, polledAt);
         continue;
       }
       await mapping.fn.track(() => handleBatch(context, sqs, mapping, messages));
@@ -106,6 +107,17 @@ async function poll(context: CloudContext, sqs: SQSClient, mapping: QueueMapping
       await sleep(500);
     }
   }
+}
+
+/** Messages in the queue that a later receive may still get: in flight (not visible) or delayed. */
+async function messagesToCome(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  return Object.values(Attributes).reduce((total, value) => total + Number(value ?? 0), 0);
 }
 
 /** One received batch: invoke, then delete what succeeded; the failed messages return after the visibility timeout. */
