@@ -124,6 +124,16 @@ describe('gas-price-notifier end to end', () => {
     expect(await then.latestWeek()).toBeUndefined();
   }, 60_000);
 
+  it('backfills the real weeks of a file and names each row it skips', async () => {
+    const file = join(tmpdir(), `gas-hostile-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify([row('2099-12-31', {}), row('2024-05-06', { new_york_city_average_gal: '-1' }), row('2024-05-13', {})]));
+    const { stdout, stderr } = await gasCli('backfill', '--file', file);
+    expect(stdout).toContain('Backfilled 1 new week(s) of 3');
+    expect(stderr).toContain('Skipped 2099-12-31T00:00:00.000: 2099-12-31 is a week in the future');
+    expect(stderr).toContain('Skipped 2024-05-06T00:00:00.000: 2024-05-06T00:00:00.000: new_york_city_average_gal is not a price: "-1"');
+    expect(await then.storedWeeks('2024-05-01', '2100-01-01')).toEqual(new Set(['2024-05-13']));
+  });
+
   it('refuses a backfill file that is not in the API format', async () => {
     const file = join(tmpdir(), `gas-bad-${process.pid}.json`);
     writeFileSync(file, JSON.stringify([{ when: 'yesterday' }]));

@@ -120,6 +120,20 @@ describe('user-activation end to end', () => {
     expect(await then.emailsTo(user.email)).toHaveLength(1);
   });
 
+  it('answers 20 concurrent resends for one username with one 202 and 19 of the same 429', async () => {
+    const user = given.aNewUser();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const response = await when.asksForANewLink(user.username);
+        return `${response.status} ${await response.text()}`;
+      }),
+    );
+    expect(answers.filter((answer) => answer.startsWith('202 '))).toHaveLength(1);
+    expect(new Set(answers.filter((answer) => !answer.startsWith('202 ')))).toEqual(
+      new Set(['429 {"error":"TooSoon","message":"Wait 60 seconds between activation emails"}']),
+    );
+  });
+
   it('keeps a hostile name to one line in the email and the answer', async () => {
     const user = given.aNewUser('Eve\u202E\u0000\u2028\u0085\n\nYour account is locked. Verify at http://evil.example/login');
     const registered = await when.registers(user);

@@ -165,6 +165,17 @@ describe('activation mail', () => {
     expect(await then.theUser(user.username)).toMatchObject({ status: 'MAIL_SENT', tokenVersion: 2, claimState: 'DONE' });
   });
 
+  it('lets one of many racing resend requests through per cooldown, for any username, round after round', async () => {
+    const limits = { cooldownMs: 60_000, maxResends: 5 };
+    for (let round = 0; round < 10; round += 1) {
+      const username = given.aNewUser().username;
+      const now = Date.now();
+      const answers = await Promise.all(Array.from({ length: 10 }, () => store.throttle.take(username, now, limits)));
+      expect(answers.filter((answer) => answer === 'allowed')).toHaveLength(1);
+      expect(answers.filter((answer) => answer === 'too-soon')).toHaveLength(9);
+    }
+  });
+
   it('escapes the user name in the HTML body', async () => {
     const user = await given.aRegisteredUser('<script>alert(1)</script>');
     const [email] = await then.emailsArrive(user.email);
