@@ -1,5 +1,5 @@
 export { type BatchOutcome, processRecords } from './batch';
-export { CLAIM_ATTRIBUTES, type ClaimCondition, type ClaimOutcome, type Claims, type DynamoClaimsOptions, dynamoClaims, refusedClaim } from './claim';
+export { CLAIM_ATTRIBUTES, type ClaimOutcome, type Claims, dynamoClaims } from './claim';
 export { type Clock, systemClock } from './clock';
 export { loadConfig, requiredFrom } from './config';
 export {

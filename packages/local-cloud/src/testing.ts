@@ -3,7 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { callJsonApi } from './awsCall';
 import { type Denial, type Fault, localCloudClient } from './client';
-
 import { httpApiEvent } from './services/apigateway/httpApiEvent';
 import { identityOf } from './services/appsync/auth';
 import { resolverEvent } from './services/appsync/resolverEvent';
@@ -17,9 +16,10 @@ export { type SesDelivery, sesStoredCopy } from './services/ses/storedCopy';
 export const TEST_PORT_BASE = 14566;
 
 /**
- * The events the local cloud sends functions, for handlers tested in process: the same builders its
- * HTTP API, AppSync, EventBridge, S3 and DynamoDB stream modules use, so an in-process test gets what the deployed
- * function gets.
+ * The events the local cloud sends functions, for handlers tested in process. `scheduled`, `httpApi`,
+ * `appsyncResolver` and `s3ObjectCreated` are the builders its EventBridge, HTTP API, AppSync and S3
+ * modules send with, so an in-process test gets what the deployed function gets. Stream records come
+ * from DynamoDB Local itself; `streamRecord` makes one of the same shape from plain items.
  */
 export const events = { scheduled: scheduledEvent, s3ObjectCreated: objectCreatedEvent, streamRecord, httpApi: httpApiEvent, appsyncResolver: resolverEvent };
 

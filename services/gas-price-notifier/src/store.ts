@@ -4,8 +4,6 @@ import { ALERT_LEASE_MS } from './domain/alerts';
 import type { AlertId, Origin } from './domain/ports';
 import type { Week } from './domain/prices';
 
-export type { Origin };
-
 /**
  * The Prices table. Weeks: pk "WEEK", sk the week's date (a Query gives them in date order). Alert
  * markers: pk "ALERT", sk "<week>#<region>", claimed before an alert is published (see core's claim.ts).

@@ -6,6 +6,8 @@ import type { Registration, User } from './domain/user';
 
 /** A username's resend counter lives this long after its last request (the table's TTL removes it). */
 const THROTTLE_TTL_MS = 30 * 24 * 3_600_000;
+/** The counter's TTL attribute, in epoch seconds as DynamoDB's TTL reads it. */
+const throttleExpiry = (now: number) => Math.floor((now + THROTTLE_TTL_MS) / 1000);
 
 /**
  * The Users table: a user item (pk USER#<username>, type USER), an email guard item (pk EMAIL#<email>,
@@ -21,7 +23,7 @@ export function userStore(db: DynamoDBDocumentClient, tableName: string) {
     type: 'RESEND',
     lastMailRequestedAt: now,
     resendCount,
-    expiresAt: Math.floor((now + THROTTLE_TTL_MS) / 1000),
+    expiresAt: throttleExpiry(now),
   });
 
   return {
@@ -153,7 +155,7 @@ export function userStore(db: DynamoDBDocumentClient, tableName: string) {
               ExpressionAttributeValues: {
                 ':type': 'RESEND',
                 ':now': now,
-                ':expires': Math.floor((now + THROTTLE_TTL_MS) / 1000),
+                ':expires': throttleExpiry(now),
                 ':one': 1,
                 ':cooldown': now - limits.cooldownMs,
                 ':max': limits.maxResends,
