@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { applyConditions, evaluateConditions } from '../../src/services/cloudformation/conditions';
 import { Resolver } from '../../src/services/cloudformation/intrinsics';
 import { reportLine } from '../../src/services/lambda/runtime';
 
@@ -10,6 +11,7 @@ const template = {
   artifactsDir: '/x/.serverless',
   file: '/x/.serverless/cloudformation-template-update-stack.json',
   outputs: {},
+  conditions: {},
   resources: { Table: { Type: 'AWS::DynamoDB::Table' }, Fn: { Type: 'AWS::Lambda::Function' }, Role: { Type: 'AWS::IAM::Role' } },
 };
 
@@ -55,5 +57,47 @@ describe('reportLine', () => {
       'REPORT RequestId: r\tDuration: 12.35 ms\tBilled Duration: 163 ms\tMemory Size: 256 MB\tMax Memory Used: 80 MB\tInit Duration: 150.50 ms',
     );
     expect(reportLine({ requestId: 'r', durationMs: 1.2, memoryMb: 128, maxMemoryMb: 70 })).not.toContain('Init Duration');
+  });
+});
+
+// Conditions as CloudFormation documents them:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/conditions-section-structure.html and
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-conditions.html
+describe('Conditions', () => {
+  const pseudo = { 'AWS::Region': 'us-east-1', 'AWS::StackName': 'svc-prod' };
+
+  it('evaluates Fn::Equals, Fn::Not, Fn::And, Fn::Or and Condition', () => {
+    const conditions = evaluateConditions(
+      {
+        HasEmail: { 'Fn::Not': [{ 'Fn::Equals': ['', 'ops@example.com'] }] },
+        NoEmail: { 'Fn::Equals': ['', ''] },
+        InUsEast1: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] },
+        Both: { 'Fn::And': [{ Condition: 'HasEmail' }, { Condition: 'InUsEast1' }] },
+        Either: { 'Fn::Or': [{ Condition: 'NoEmail' }, { 'Fn::Equals': ['a', 'b'] }] },
+      },
+      pseudo,
+    );
+    expect(conditions).toEqual({ HasEmail: true, NoEmail: true, InUsEast1: true, Both: true, Either: true });
+  });
+
+  it('refuses what CloudFormation refuses: an unknown condition, a cycle, a function that is no condition', () => {
+    expect(() => evaluateConditions({ A: { Condition: 'Missing' } }, pseudo)).toThrow('Unresolved dependencies [Missing]');
+    expect(() => evaluateConditions({ A: { Condition: 'B' }, B: { Condition: 'A' } }, pseudo)).toThrow('Circular dependency between conditions');
+    expect(() => evaluateConditions({ A: { 'Fn::Join': ['', []] } }, pseudo)).toThrow('is not a condition function');
+    expect(() => evaluateConditions({ A: { 'Fn::Equals': ['x'] } }, pseudo)).toThrow('Fn::Equals takes two values');
+  });
+
+  it('leaves out the resources and outputs whose condition is false', () => {
+    const resources = { Always: { Type: 'AWS::SNS::Topic' }, Operator: { Type: 'AWS::SNS::Subscription', Condition: 'HasEmail' } };
+    expect(Object.keys(applyConditions(resources, { HasEmail: false }, 'resource'))).toEqual(['Always']);
+    expect(Object.keys(applyConditions(resources, { HasEmail: true }, 'resource'))).toEqual(['Always', 'Operator']);
+    expect(() => applyConditions(resources, {}, 'resource')).toThrow('Unresolved dependencies [HasEmail]');
+  });
+
+  it('resolves Fn::If, leaving out a property or list item that is AWS::NoValue', () => {
+    const resolver = new Resolver({ ...template, conditions: { Prod: false } }, 'eu-west-1');
+    expect(resolver.resolve({ A: { 'Fn::If': ['Prod', 'big', 'small'] }, B: { 'Fn::If': ['Prod', 1, { Ref: 'AWS::NoValue' }] } })).toEqual({ A: 'small' });
+    expect(resolver.resolve(['x', { 'Fn::If': ['Prod', 'y', { Ref: 'AWS::NoValue' }] }])).toEqual(['x']);
+    expect(() => resolver.resolve({ 'Fn::If': ['Missing', 1, 2] })).toThrow('Fn::If names the unknown condition Missing');
   });
 });

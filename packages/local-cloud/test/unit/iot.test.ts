@@ -28,6 +28,7 @@ describe('creating a topic rule', () => {
       artifactsDir: '/x/.serverless',
       file: '/x/t.json',
       outputs: {},
+      conditions: {},
       resources: {
         Rule: { Type: 'AWS::IoT::TopicRule', Properties: { RuleName: 'svc-dev_buttons', TopicRulePayload: { Sql: "SELECT * FROM 'a/+'", Actions: [] } } },
       },

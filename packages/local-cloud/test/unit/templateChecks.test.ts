@@ -85,7 +85,7 @@ function fixture(change: (resources: Record<string, CfnResource>, outputs: Recor
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'cloudformation-template-update-stack.json');
   writeFileSync(file, JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: resources, Outputs: outputs }, null, 2));
-  return { service: 'svc', stage: 'dev', region: 'us-east-1', dir, artifactsDir: dir, file, resources, outputs };
+  return { service: 'svc', stage: 'dev', region: 'us-east-1', dir, artifactsDir: dir, file, resources, outputs, conditions: {} };
 }
 
 const catalog = () => new IamCatalog().load(['dynamodb', 'sqs', 's3', 'lambda', 'iot', 'sts', 'ses']);

@@ -3,6 +3,9 @@ import type { ServiceTemplate } from './template';
 
 export const ACCOUNT_ID = '000000000000';
 
+/** `Ref: AWS::NoValue`: the property (or list item) is left out, as if never written. */
+const NO_VALUE = Symbol('AWS::NoValue');
+
 /** What a resource resolves to locally: its Ref value and its GetAtt attributes. */
 export interface LocalResource {
   ref: string;
@@ -10,8 +13,8 @@ export interface LocalResource {
 }
 
 /**
- * Resolves CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split)
- * against the local names and ARNs the local cloud gave each resource.
+ * Resolves CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split,
+ * Fn::If with AWS::NoValue) against the local names and ARNs the local cloud gave each resource.
  */
 export class Resolver {
   private readonly resources = new Map<string, LocalResource>();
@@ -76,7 +79,13 @@ export class Resolver {
   }
 
   resolve(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map((item) => this.resolve(item));
+    const resolved = this.resolveValue(value);
+    if (resolved === NO_VALUE) throw new Error(`${this.template.service}: AWS::NoValue where a value is needed`);
+    return resolved;
+  }
+
+  private resolveValue(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((item) => this.resolveValue(item)).filter((item) => item !== NO_VALUE);
     if (value === null || typeof value !== 'object') return value;
     const entries = Object.entries(value);
     const [fn, arg] = entries[0] ?? [];
@@ -88,7 +97,13 @@ export class Resolver {
     if (entries.length === 1 && fn !== undefined) {
       switch (fn) {
         case 'Ref':
-          return this.ref(arg as string);
+          return arg === 'AWS::NoValue' ? NO_VALUE : this.ref(arg as string);
+        case 'Fn::If': {
+          const [name, whenTrue, whenFalse] = arg as [string, unknown, unknown];
+          const holds = this.template.conditions?.[name];
+          if (holds === undefined) throw new Error(`${this.template.service}: Fn::If names the unknown condition ${name}`);
+          return this.resolveValue(holds ? whenTrue : whenFalse);
+        }
         case 'Fn::GetAtt': {
           const [id, attribute] = Array.isArray(arg) ? arg : String(arg).split(/\.(.*)/);
           return this.getAtt(String(id), String(attribute));
@@ -111,7 +126,7 @@ export class Resolver {
           if (fn.startsWith('Fn::')) throw new Error(`${this.template.service}: the local cloud cannot resolve ${fn}`);
       }
     }
-    return Object.fromEntries(entries.map(([key, item]) => [key, this.resolve(item)]));
+    return Object.fromEntries(entries.map(([key, item]) => [key, this.resolveValue(item)]).filter(([, item]) => item !== NO_VALUE));
   }
 
   resolveString(value: unknown): string {

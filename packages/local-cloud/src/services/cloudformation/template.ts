@@ -1,16 +1,20 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { applyConditions, evaluateConditions } from './conditions';
+import { ACCOUNT_ID } from './intrinsics';
 
 export interface CfnResource {
   Type: string;
   Properties?: Record<string, unknown>;
   DependsOn?: string | string[];
+  Condition?: string;
 }
 
 export interface CfnOutput {
   Value: unknown;
   Description?: string;
   Export?: { Name: unknown };
+  Condition?: string;
 }
 
 /** One service as `serverless package` compiled it: the CloudFormation template and its artifacts. */
@@ -23,8 +27,11 @@ export interface ServiceTemplate {
   artifactsDir: string;
   /** The compiled template's path. */
   file: string;
+  /** The resources CloudFormation creates: a resource whose Condition is false is not here. */
   resources: Record<string, CfnResource>;
   outputs: Record<string, CfnOutput>;
+  /** The template's Conditions, evaluated (for Fn::If). */
+  conditions: Record<string, boolean>;
 }
 
 export const TEMPLATE = 'cloudformation-template-update-stack.json';
@@ -41,11 +48,28 @@ export function loadTemplates(root: string, only?: readonly string[]): ServiceTe
       const artifactsDir = join(dir, '.serverless');
       const file = join(artifactsDir, TEMPLATE);
       if (!existsSync(file)) throw new Error(`${name} has no compiled template at ${file}: run "pnpm package" first`);
-      const template = JSON.parse(readFileSync(file, 'utf8')) as { Resources: Record<string, CfnResource>; Outputs?: Record<string, CfnOutput> };
+      const template = JSON.parse(readFileSync(file, 'utf8')) as {
+        Resources: Record<string, CfnResource>;
+        Outputs?: Record<string, CfnOutput>;
+        Conditions?: Record<string, unknown>;
+      };
       const state = JSON.parse(readFileSync(join(artifactsDir, 'serverless-state.json'), 'utf8')) as {
         service: { service: string; provider: { stage: string; region: string } };
       };
       const { service, provider } = state.service;
+      const pseudo = {
+        'AWS::Region': provider.region,
+        'AWS::AccountId': ACCOUNT_ID,
+        'AWS::Partition': 'aws',
+        'AWS::URLSuffix': 'amazonaws.com',
+        'AWS::StackName': `${service}-${provider.stage}`,
+      };
+      let conditions: Record<string, boolean>;
+      try {
+        conditions = evaluateConditions(template.Conditions ?? {}, pseudo);
+      } catch (error) {
+        throw new Error(`${name}: ${(error as Error).message}`);
+      }
       return {
         service,
         stage: provider.stage,
@@ -53,8 +77,9 @@ export function loadTemplates(root: string, only?: readonly string[]): ServiceTe
         dir,
         artifactsDir,
         file,
-        resources: template.Resources,
-        outputs: template.Outputs ?? {},
+        resources: applyConditions(template.Resources, conditions, 'resource'),
+        outputs: applyConditions(template.Outputs ?? {}, conditions, 'output'),
+        conditions,
       };
     });
 }
