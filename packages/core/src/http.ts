@@ -22,11 +22,21 @@ export function wantsHtml(request: HttpRequest): boolean {
   return /text\/html/.test(request.headers?.accept ?? '') || /x-www-form-urlencoded/.test(request.headers?.['content-type'] ?? '');
 }
 
+/** A form's fields; a field sent more than once (checkboxes of one name) as the list of its values. */
+function formFields(form: URLSearchParams): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const name of new Set(form.keys())) {
+    const values = form.getAll(name);
+    fields[name] = values.length > 1 ? values : (values[0] ?? '');
+  }
+  return fields;
+}
+
 /** The body as a value: JSON, or form fields for an HTML form post; base64 is decoded as API Gateway flags it. */
 export function readBody(request: HttpRequest): unknown {
   if (!request.body) return {};
   const text = request.isBase64Encoded ? Buffer.from(request.body, 'base64').toString('utf8') : request.body;
-  if (/x-www-form-urlencoded/.test(request.headers?.['content-type'] ?? '')) return Object.fromEntries(new URLSearchParams(text));
+  if (/x-www-form-urlencoded/.test(request.headers?.['content-type'] ?? '')) return formFields(new URLSearchParams(text));
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -3,8 +3,10 @@ import { createDocumentClient, loadConfig, requiredFrom, systemClock } from '@ze
 import * as z from 'zod/mini';
 import { fetchLatestWeeks } from './adapters/priceApi';
 import { snsAlerts } from './adapters/snsAlerts';
+import { snsSubscriptions } from './adapters/snsSubscriptions';
 import type { PriceSource } from './domain/ports';
 import { priceStore } from './store';
+import { subscriberStore } from './subscriberStore';
 
 const positiveInt = (fallback: number) => z._default(z.pipe(z.string(), z.transform(Number)).check(z.int(), z.positive()), fallback);
 
@@ -16,8 +18,7 @@ const config = loadConfig(
     FETCH_TIMEOUT_MS: positiveInt(5_000),
     FETCH_ATTEMPTS: positiveInt(3),
     TOPIC_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
-    ALERT_REGIONS: z._default(z.string(), 'new_york_state_average_gal'),
-    MIN_DROP: z._default(z.pipe(z.string(), z.transform(Number)).check(z.nonnegative()), 0),
+    SITE_URL: z.optional(z.url()),
   }),
 );
 
@@ -25,13 +26,11 @@ export const required = requiredFrom(config);
 
 export const settings = {
   fetch: { weeks: config.FETCH_WEEKS, timeoutMs: config.FETCH_TIMEOUT_MS, attempts: config.FETCH_ATTEMPTS },
-  regions: config.ALERT_REGIONS.split(',')
-    .map((region) => region.trim())
-    .filter(Boolean),
-  minDrop: config.MIN_DROP,
 };
 
-export const store = priceStore(createDocumentClient(), config.PRICES_TABLE);
+const db = createDocumentClient();
+export const store = priceStore(db, config.PRICES_TABLE);
+export const subscribers = () => subscriberStore(db, config.PRICES_TABLE);
 export const clock = systemClock;
 // Factories, so a bundle holds only the adapters its handler uses (one made at import is never tree-shaken).
 export const priceSource = (): PriceSource => {
@@ -39,3 +38,6 @@ export const priceSource = (): PriceSource => {
   return { latestWeeks: () => fetchLatestWeeks(url, settings.fetch) };
 };
 export const alertPublisher = () => snsAlerts(new SNSClient({}), required('TOPIC_ARN'));
+export const topicSubscriptions = () => snsSubscriptions(new SNSClient({}), required('TOPIC_ARN'));
+/** The site's URL without a trailing slash, for links in emails. */
+export const siteUrl = () => required('SITE_URL').replace(/\/+$/, '');

@@ -55,7 +55,7 @@ export interface Drop {
   percent: number;
 }
 
-/** The configured regions whose price fell from the previous week by at least `minDrop` dollars. */
+/** The given regions whose price fell from the previous week by at least `minDrop` dollars. */
 export function drops(previous: Week, current: Week, regions: readonly string[], minDrop: number): Drop[] {
   return regions.flatMap((region) => {
     const before = previous.prices[region];
@@ -89,7 +89,8 @@ export function regionName(column: string): string {
 
 const dollars = (value: number) => `$${value.toFixed(2)}`;
 
-export function alertMessage(drop: Drop): { subject: string; message: string } {
+/** The alert, the same for every subscriber it reaches; SNS adds its own unsubscribe link below it. */
+export function alertMessage(drop: Drop, siteUrl: string): { subject: string; message: string } {
   const region = regionName(drop.region);
   return {
     subject: `Gas price drop in ${region}: ${dollars(drop.previous)} -> ${dollars(drop.current)} (week of ${drop.week})`,
@@ -101,6 +102,7 @@ export function alertMessage(drop: Drop): { subject: string; message: string } {
       `  change: ${dollars(drop.change).replace('$-', '-$')} (${drop.percent.toFixed(2)}%)`,
       '',
       'Source: New York State Energy Research and Development Authority, dataset nqur-w4p7 on data.ny.gov.',
+      `To change your regions or thresholds, or to stop these alerts: ${siteUrl}/manage`,
     ].join('\n'),
   };
 }

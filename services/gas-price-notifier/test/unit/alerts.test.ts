@@ -3,28 +3,29 @@
 import { describe, expect, it } from '@jest/globals';
 import { memoryClaims } from '@zero-idle/core';
 import { ALERT_LEASE_MS, alertDrops } from '../../src/domain/alerts';
-import type { AlertId } from '../../src/domain/ports';
+import type { AlertAttributes, AlertId } from '../../src/domain/ports';
 import type { Week } from '../../src/domain/prices';
 import { memoryWeekStore } from '../support/memoryStore';
 
 const before: Week = { week: '2026-11-23', prices: { new_york_state_average_gal: 3.1, new_york_city_average_gal: 3.3 } };
 const week: Week = { week: '2026-11-30', prices: { new_york_state_average_gal: 3.0, new_york_city_average_gal: 3.4 } };
-const settings = { regions: ['new_york_state_average_gal', 'new_york_city_average_gal'], minDrop: 0 };
 
 function given(options: { failPublishes?: number } = {}) {
   let now = Date.parse('2026-12-01T15:00:00Z');
   let failures = options.failPublishes ?? 0;
   const published: string[] = [];
+  const attributes: AlertAttributes[] = [];
   const alerts = memoryClaims<AlertId>({ leaseMs: ALERT_LEASE_MS });
   const publisher = {
-    async publish({ subject }: { subject: string }) {
+    async publish(alert: { subject: string; attributes: AlertAttributes }) {
       if (failures-- > 0) throw new Error('SNS hiccup');
-      published.push(subject);
+      published.push(alert.subject);
+      attributes.push(alert.attributes);
       return `message-${published.length}`;
     },
   };
-  const deps = { store: memoryWeekStore([before]), alerts, publisher, clock: { now: () => now } };
-  return { deps, alerts, published, later: (ms: number) => (now += ms), run: () => alertDrops(deps, week, settings) };
+  const deps = { store: memoryWeekStore([before]), alerts, publisher, clock: { now: () => now }, siteUrl: 'https://gas.example.com' };
+  return { deps, alerts, published, attributes, later: (ms: number) => (now += ms), run: () => alertDrops(deps, week) };
 }
 
 describe('alertDrops', () => {
@@ -57,9 +58,21 @@ describe('alertDrops', () => {
     expect(published).toHaveLength(1);
   });
 
+  it('alerts every region that dropped, with the attributes the filter policies match', async () => {
+    const { deps, published, attributes } = given();
+    const many: Week = { week: '2026-11-30', prices: { new_york_state_average_gal: 3.0, albany_average_gal: 2.87, new_york_city_average_gal: 3.4 } };
+    deps.store = memoryWeekStore([{ week: '2026-11-23', prices: { ...before.prices, albany_average_gal: 2.95 } }]);
+    await expect(alertDrops(deps, many)).resolves.toMatchObject({ published: 2 });
+    expect(published).toHaveLength(2);
+    expect(attributes).toEqual([
+      { region: 'new_york_state', drop: 0.1, price: 3, week: '2026-11-30' },
+      { region: 'albany', drop: 0.08, price: 2.87, week: '2026-11-30' },
+    ]);
+  });
+
   it('sends nothing for the first week it knows', async () => {
     const { deps, published } = given();
-    await expect(alertDrops(deps, before, settings)).resolves.toEqual({ published: 0, duplicates: 0, noDrop: true });
+    await expect(alertDrops(deps, before)).resolves.toEqual({ published: 0, duplicates: 0, noDrop: true });
     expect(published).toEqual([]);
   });
 });

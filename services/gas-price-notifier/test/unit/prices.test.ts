@@ -55,19 +55,23 @@ describe('drops', () => {
 
 describe('alert message', () => {
   it('says the region, both prices, the change and the week', () => {
-    const { subject, message } = alertMessage({
-      week: '2017-03-27',
-      previousWeek: '2017-03-20',
-      region: 'new_york_city_average_gal',
-      previous: 2.59,
-      current: 2.5,
-      change: -0.09,
-      percent: -3.47,
-    });
+    const { subject, message } = alertMessage(
+      {
+        week: '2017-03-27',
+        previousWeek: '2017-03-20',
+        region: 'new_york_city_average_gal',
+        previous: 2.59,
+        current: 2.5,
+        change: -0.09,
+        percent: -3.47,
+      },
+      'https://gas.example.com',
+    );
     expect(subject).toBe('Gas price drop in New York City: $2.59 -> $2.50 (week of 2017-03-27)');
     expect(message).toContain('previous week (2017-03-20): $2.59 per gallon');
     expect(message).toContain('this week (2017-03-27):     $2.50 per gallon');
     expect(message).toContain('change: -$0.09 (-3.47%)');
+    expect(message).toContain('To change your regions or thresholds, or to stop these alerts: https://gas.example.com/manage');
   });
 
   it('names regions from their columns', () => {

@@ -2,10 +2,10 @@ import type { CfnOutput, CfnResource } from './template';
 
 /**
  * A template's Conditions, evaluated as CloudFormation does before it creates anything: Fn::Equals,
- * Fn::Not, Fn::And, Fn::Or and Condition on literal values and pseudo parameters (a compiled
- * serverless template has its variables substituted already, so that is what its conditions hold).
+ * Fn::Not, Fn::And, Fn::Or and Condition on literal values, Refs to parameters and pseudo parameters
+ * (a compiled serverless template has its variables substituted already, so that is what it holds).
  */
-export function evaluateConditions(conditions: Record<string, unknown>, pseudo: Record<string, string>): Record<string, boolean> {
+export function evaluateConditions(conditions: Record<string, unknown>, references: Record<string, string>): Record<string, boolean> {
   const results: Record<string, boolean> = {};
   const visiting = new Set<string>();
   const condition = (name: string): boolean => {
@@ -22,8 +22,8 @@ export function evaluateConditions(conditions: Record<string, unknown>, pseudo: 
   const value = (operand: unknown): unknown => {
     if (operand && typeof operand === 'object' && !Array.isArray(operand)) {
       const ref = (operand as { Ref?: unknown }).Ref;
-      if (typeof ref === 'string' && ref in pseudo) return pseudo[ref];
-      throw new Error(`the local cloud evaluates conditions on literals and pseudo parameters, not ${JSON.stringify(operand)}`);
+      if (typeof ref === 'string' && ref in references) return references[ref];
+      throw new Error(`the local cloud evaluates conditions on literals, parameters and pseudo parameters, not ${JSON.stringify(operand)}`);
     }
     return operand;
   };

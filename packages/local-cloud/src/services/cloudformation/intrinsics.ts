@@ -42,6 +42,8 @@ export class Resolver {
   ref(logicalId: string): string {
     const pseudo = this.pseudo[logicalId];
     if (pseudo !== undefined) return pseudo;
+    const parameter = this.template.parameters?.[logicalId];
+    if (parameter !== undefined) return parameter;
     if (!this.template.resources[logicalId]) throw new Error(`${this.template.service}: Ref to unknown resource ${logicalId}`);
     return this.describe(logicalId)?.ref ?? logicalId;
   }

@@ -32,6 +32,8 @@ export interface ServiceTemplate {
   outputs: Record<string, CfnOutput>;
   /** The template's Conditions, evaluated (for Fn::If). */
   conditions: Record<string, boolean>;
+  /** The values of the template's Parameters: their defaults, as a deploy without overrides gives them. */
+  parameters?: Record<string, string>;
 }
 
 export const TEMPLATE = 'cloudformation-template-update-stack.json';
@@ -52,6 +54,7 @@ export function loadTemplates(root: string, only?: readonly string[]): ServiceTe
         Resources: Record<string, CfnResource>;
         Outputs?: Record<string, CfnOutput>;
         Conditions?: Record<string, unknown>;
+        Parameters?: Record<string, { Type: string; Default?: unknown }>;
       };
       const state = JSON.parse(readFileSync(join(artifactsDir, 'serverless-state.json'), 'utf8')) as {
         service: { service: string; provider: { stage: string; region: string } };
@@ -64,9 +67,14 @@ export function loadTemplates(root: string, only?: readonly string[]): ServiceTe
         'AWS::URLSuffix': 'amazonaws.com',
         'AWS::StackName': `${service}-${provider.stage}`,
       };
+      const parameters: Record<string, string> = {};
+      for (const [id, parameter] of Object.entries(template.Parameters ?? {})) {
+        if (parameter.Default === undefined) throw new Error(`${name}: parameter ${id} has no Default, and the local cloud deploys without overrides`);
+        parameters[id] = String(parameter.Default);
+      }
       let conditions: Record<string, boolean>;
       try {
-        conditions = evaluateConditions(template.Conditions ?? {}, pseudo);
+        conditions = evaluateConditions(template.Conditions ?? {}, { ...pseudo, ...parameters });
       } catch (error) {
         throw new Error(`${name}: ${(error as Error).message}`);
       }
@@ -80,6 +88,7 @@ export function loadTemplates(root: string, only?: readonly string[]): ServiceTe
         resources: applyConditions(template.Resources, conditions, 'resource'),
         outputs: applyConditions(template.Outputs ?? {}, conditions, 'output'),
         conditions,
+        parameters,
       };
     });
 }
