@@ -1,10 +1,23 @@
 // SNS and SQS through the endpoint (fauxqs behind it), with the deliveries the local cloud adds.
 
-import { CreateTopicCommand, ListSubscriptionsByTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { randomBytes } from 'node:crypto';
+import {
+  ConfirmSubscriptionCommand,
+  CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  type MessageAttributeValue,
+  PublishCommand,
+  SetSubscriptionAttributesCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
+  GetQueueUrlCommand,
   ReceiveMessageCommand,
   SetQueueAttributesCommand,
   SQSClient,
@@ -135,4 +148,195 @@ describe('SNS and SQS on the local cloud', () => {
     sns.destroy();
     sqs.destroy();
   });
+
+  it('keeps subscriptions as AWS does: idempotent Subscribe, attributes checked, pending ones resent their confirmation, tokens only from the email', async () => {
+    const sns = new SNSClient(config());
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `subs-${Date.now()}` }));
+    const QueueArn = await policedQueue(TopicArn ?? '');
+    // https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html: the same endpoint again is the same subscription,
+    // unless an attribute asked for differs (AWS compares only those asked for, defaults included, booleans in any case).
+    const subscribe = (Attributes?: Record<string, string>) =>
+      sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: QueueArn, Attributes, ReturnSubscriptionArn: true }));
+    const { SubscriptionArn } = await subscribe({ RawMessageDelivery: 'True' });
+    for (const again of [{ RawMessageDelivery: 'true' }, undefined, {}, { FilterPolicyScope: 'MessageAttributes' }] as Array<
+      Record<string, string> | undefined
+    >)
+      expect((await subscribe(again)).SubscriptionArn).toBe(SubscriptionArn);
+    await expect(subscribe({ RawMessageDelivery: 'false', FilterPolicyScope: 'MessageBody' })).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: 'Invalid parameter: Attributes Reason: Subscription already exists with different attributes',
+    });
+    expect((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions).toHaveLength(1);
+
+    // Filter policies are checked at Subscribe and SetSubscriptionAttributes, as AWS words it.
+    const email = `subs-${Date.now()}@example.com`;
+    await expect(
+      sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: email, Attributes: { FilterPolicy: '{"key":[{"wrong-operator":true}]}' } })),
+    ).rejects.toMatchObject({ message: 'Invalid parameter: Attributes Reason: FilterPolicy: Unrecognized match type wrong-operator' });
+    const { SubscriptionArn: pending } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: email, ReturnSubscriptionArn: true }));
+    const set = (AttributeName: string, AttributeValue: string) =>
+      sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: pending, AttributeName, AttributeValue }));
+    await set('FilterPolicy', '{"store":[{"prefix":"example"}]}');
+    await expect(set('FilterPolicyScope', 'RandomValue')).rejects.toMatchObject({
+      message: 'Invalid parameter: FilterPolicyScope: Invalid value [RandomValue]. Please use either MessageBody or MessageAttributes',
+    });
+    await expect(set('FilterPolicy', '{invalidjson}')).rejects.toMatchObject({
+      message: expect.stringMatching(/^Invalid parameter: FilterPolicy: failed to parse JSON\./),
+    });
+    await expect(set('FilterPolicy', '{"a":{"b":["c"]}}')).rejects.toMatchObject({
+      message: 'Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy',
+    });
+    await set('FilterPolicyScope', 'MessageBody');
+    const { Attributes } = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: pending }));
+    expect(Attributes).toMatchObject({ PendingConfirmation: 'true', FilterPolicy: '{"store":[{"prefix":"example"}]}', FilterPolicyScope: 'MessageBody' });
+    await expect(sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: `${TopicArn}:00000000-0000-0000-0000-000000000000` }))).rejects.toMatchObject(
+      {
+        name: 'NotFoundException',
+      },
+    );
+
+    // A Subscribe of a pending email subscription sends its confirmation again; only the emailed token confirms it.
+    expect((await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: email }))).SubscriptionArn).toBe('pending confirmation');
+    expect((await waitForEmails(email, 2)).map((sent) => sent.subject)).toEqual(Array(2).fill('AWS Notification - Subscription Confirmation'));
+    await expect(sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: pending }))).rejects.toMatchObject({ message: 'Invalid token' });
+    await expect(sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: randomBytes(144).toString('hex') }))).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: 'Invalid parameter: Token',
+    });
+    const [mail] = await waitForEmails(email);
+    const Token = new URL(/(http:\/\/\S+\/_local\/sns\/confirm\?\S+)/.exec(mail?.body.text ?? '')?.[1] ?? 'http://x').searchParams.get('Token') ?? '';
+    expect((await sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token }))).SubscriptionArn).toBe(pending);
+
+    // Unsubscribed, the queue gets nothing more.
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
+    await sns.send(new PublishCommand({ TopicArn, Message: 'after unsubscribing' }));
+    const sqs = new SQSClient(config());
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: await queueUrlOf(QueueArn), WaitTimeSeconds: 1 }));
+    expect(Messages).toEqual([]);
+    sns.destroy();
+    sqs.destroy();
+  });
+
+  // One policy per operator, the same decision for email, SQS and Lambda subscriptions: the documented
+  // examples of https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html and its sub-pages.
+  const S = (StringValue: string): MessageAttributeValue => ({ DataType: 'String', StringValue });
+  const N = (StringValue: string): MessageAttributeValue => ({ DataType: 'Number', StringValue });
+  const cases: Array<{
+    operator: string;
+    policy: unknown;
+    scope?: string;
+    pass: Array<Record<string, MessageAttributeValue> | object>;
+    drop: Array<Record<string, MessageAttributeValue> | object>;
+  }> = [
+    {
+      operator: 'exact',
+      policy: { customer_interests: ['rugby', 'tennis'] },
+      pass: [{ customer_interests: { DataType: 'String.Array', StringValue: '["rugby","tennis"]' } }],
+      drop: [{ customer_interests: S('baseball') }],
+    },
+    {
+      operator: 'anything-but prefix',
+      policy: { event: [{ 'anything-but': { prefix: 'order-' } }] },
+      pass: [{ event: S('order_number') }],
+      drop: [{ event: S('order-cancelled') }, {}],
+    },
+    {
+      operator: 'equals-ignore-case',
+      policy: { customer_interests: [{ 'equals-ignore-case': 'tennis' }] },
+      pass: [{ customer_interests: S('TENNIS') }],
+      drop: [{ customer_interests: S('tennisball') }],
+    },
+    {
+      operator: 'suffix',
+      policy: { customer_interests: [{ suffix: 'ball' }] },
+      pass: [{ customer_interests: S('baseball') }],
+      drop: [{ customer_interests: S('rugby') }],
+    },
+    {
+      operator: 'numeric',
+      policy: { price_usd: [{ numeric: ['>', 0, '<=', 150] }] },
+      pass: [{ price_usd: N('150') }],
+      drop: [{ price_usd: N('150.5') }, { price_usd: S('100') }],
+    },
+    { operator: 'exists', policy: { store: [{ exists: false }] }, pass: [{ other: S('x') }], drop: [{ store: S('fans') }] },
+    { operator: 'cidr', policy: { source_ip: [{ cidr: '10.0.0.0/24' }] }, pass: [{ source_ip: S('10.0.0.255') }], drop: [{ source_ip: S('10.1.1.0') }] },
+    {
+      operator: '$or',
+      policy: { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization'] }, { namespace: ['AWS/EC2'] }] },
+      pass: [{ source: S('aws.cloudwatch'), namespace: S('AWS/EC2') }],
+      drop: [{ source: S('aws.cloudwatch') }],
+    },
+    {
+      operator: 'nested body key',
+      scope: 'MessageBody',
+      policy: { order: { country: ['CA'] } },
+      pass: [{ order: { country: 'CA' } }],
+      drop: [{ order: { country: 'FR' } }, { country: 'CA' }],
+    },
+  ];
+  it.each(cases)('filters $operator alike for email, SQS and Lambda subscriptions', async ({ operator, policy, scope, pass, drop }) => {
+    const sns = new SNSClient(config());
+    const sqs = new SQSClient(config());
+    const { TopicArn = '' } = await sns.send(new CreateTopicCommand({ Name: `op-${Date.now()}` }));
+    const QueueArn = await policedQueue(TopicArn);
+    const email = `op-${Date.now()}@example.com`;
+    const fn = 'user-activation-dev-getActivationStatus';
+    const Attributes = { FilterPolicy: JSON.stringify(policy), ...(scope ? { FilterPolicyScope: scope } : {}) };
+    for (const [Protocol, Endpoint] of [
+      ['sqs', QueueArn],
+      ['email', email],
+      ['lambda', `arn:aws:lambda:us-east-1:000000000000:function:${fn}`],
+    ])
+      await sns.send(
+        new SubscribeCommand({ TopicArn, Protocol, Endpoint, Attributes: Protocol === 'sqs' ? { ...Attributes, RawMessageDelivery: 'true' } : Attributes }),
+      );
+    await confirmSubscription(email);
+    await clearDenials({ caller: 'sns.amazonaws.com', action: 'lambda:InvokeFunction' });
+    const publish = (message: object, label: string) =>
+      sns.send(
+        scope
+          ? new PublishCommand({ TopicArn, Subject: label, Message: JSON.stringify({ ...message, label }) })
+          : new PublishCommand({ TopicArn, Subject: label, Message: label, MessageAttributes: message as Record<string, MessageAttributeValue> }),
+      );
+    for (const [index, message] of drop.entries()) await publish(message, `drop ${index}`);
+    for (const [index, message] of pass.entries()) await publish(message, `pass ${index}`);
+    const expected = pass.map((_, index) => `pass ${index}`);
+    await waitForEmails(email, 1 + expected.length);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await waitForEmails(email, 99, 100)).slice(1).map((sent) => sent.subject)).toEqual(expected);
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: await queueUrlOf(QueueArn), WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }));
+    expect(Messages.map((message) => (scope ? JSON.parse(message.Body ?? '{}').label : message.Body))).toEqual(expected);
+    // The function has no permission for SNS: each message its filter lets through is one refused invocation.
+    const refused = (await denials({ caller: 'sns.amazonaws.com', action: 'lambda:InvokeFunction' })).filter((denial) => denial.resource.endsWith(fn));
+    expect({ operator, lambda: refused.length }).toEqual({ operator, lambda: expected.length });
+    await clearDenials({ caller: 'sns.amazonaws.com', action: 'lambda:InvokeFunction' });
+    sns.destroy();
+    sqs.destroy();
+  });
 });
+
+/** A new queue whose policy lets the topic send to it, as AWS needs; its ARN. */
+async function policedQueue(TopicArn: string): Promise<string> {
+  const sqs = new SQSClient(config());
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `q-${Date.now()}-${Math.floor(Math.random() * 1e6)}` }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  const Statement = [
+    {
+      Effect: 'Allow',
+      Principal: { Service: 'sns.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: Attributes?.QueueArn,
+      Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } },
+    },
+  ];
+  await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify({ Version: '2012-10-17', Statement }) } }));
+  sqs.destroy();
+  return Attributes?.QueueArn ?? '';
+}
+
+async function queueUrlOf(queueArn: string): Promise<string> {
+  const sqs = new SQSClient(config());
+  const { QueueUrl = '' } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueArn.split(':').pop() }));
+  sqs.destroy();
+  return QueueUrl;
+}

@@ -1,5 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { type MessageAttributeValue, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { CloudContext } from '../../context';
+import { fauxqsQueueUrl, fauxqsSqsClient } from '../../emulators/fauxqs';
 import type { AwsRequest, AwsResponse } from '../../endpoint';
 import { invokeAsync, serviceMayInvoke } from '../lambda/module';
 import { mailFromAws } from '../ses/awsMail';
@@ -14,6 +16,9 @@ interface Notification {
   /** MessageStructure json: a message per protocol, `default` for the others. */
   structure?: string;
   attributes: Record<string, MessageAttribute>;
+  /** FIFO topics: the group, and the deduplication ID given (content-based otherwise). */
+  groupId?: string;
+  deduplicationId?: string;
 }
 
 /** The message attributes of a Publish (prefix '') or of one PublishBatch entry, from the query form. */
@@ -34,8 +39,8 @@ function messageFor(notification: Notification, protocol: string): string {
   return messages[protocol] ?? messages.default ?? '';
 }
 
-/** The protocols whose deliveries the local cloud makes (fauxqs makes SQS's). */
-const DELIVERED_HERE = new Set(['email', 'email-json', 'lambda']);
+/** The protocols whose deliveries the local cloud makes: SQS's too, so that fauxqs's filter does not decide them. */
+const DELIVERED_HERE = new Set(['email', 'email-json', 'lambda', 'sqs']);
 
 /** The notifications a successful Publish or PublishBatch made, with the message IDs fauxqs gave them. */
 export function notificationsOf(request: AwsRequest, response: AwsResponse): Notification[] {
@@ -52,6 +57,8 @@ export function notificationsOf(request: AwsRequest, response: AwsResponse): Not
         subject: form.get('Subject') ?? undefined,
         structure: form.get('MessageStructure') ?? undefined,
         attributes: attributesOf(form, ''),
+        groupId: form.get('MessageGroupId') ?? undefined,
+        deduplicationId: form.get('MessageDeduplicationId') ?? undefined,
       },
     ];
   }
@@ -68,18 +75,20 @@ export function notificationsOf(request: AwsRequest, response: AwsResponse): Not
       subject: entry('Subject'),
       structure: entry('MessageStructure'),
       attributes: attributesOf(form, `PublishBatchRequestEntries.member.${index}.`),
+      groupId: entry('MessageGroupId'),
+      deduplicationId: entry('MessageDeduplicationId'),
     });
   }
   return notifications;
 }
 
 /**
- * What fauxqs does not deliver itself: email and email-json notifications to the local inbox, formatted
- * as SNS sends them, and Lambda subscriptions invoked asynchronously with an SNS event, as the
- * function's permission allows. Only confirmed subscriptions receive anything.
+ * A publish's deliveries, each subscription's filter policy deciding (filterPolicy.ts): email and
+ * email-json notifications to the local inbox, formatted as SNS sends them; Lambda subscriptions
+ * invoked asynchronously with an SNS event, as the function's permission allows; SQS queues in fauxqs
+ * sent the notification (or the raw message). Only confirmed subscriptions receive anything.
  */
 export async function deliver(context: CloudContext, subscriptions: SnsSubscriptions, notification: Notification): Promise<void> {
-  // fauxqs delivers (and filters) what goes to SQS; the rest is delivered and filtered here, the same way.
   for (const { subscription, attributes } of await subscriptions.confirmedOf(notification.topicArn, DELIVERED_HERE)) {
     const endpoint = subscription.Endpoint ?? '';
     const message = messageFor(notification, subscription.Protocol ?? '');
@@ -88,6 +97,10 @@ export async function deliver(context: CloudContext, subscriptions: SnsSubscript
     if (subscription.Protocol === 'email' || subscription.Protocol === 'email-json') {
       // SNS delivers after Publish has answered; a delivery that fails does not fail the Publish.
       await emailNotification(context, endpoint, delivered, subscription.SubscriptionArn ?? '', subscription.Protocol === 'email-json').catch((error: Error) =>
+        context.log(`sns: notification ${notification.messageId} to ${endpoint} not delivered: ${error.message}`),
+      );
+    } else if (subscription.Protocol === 'sqs') {
+      await sqsNotification(context, endpoint, delivered, subscription.SubscriptionArn ?? '', attributes.RawMessageDelivery === 'true').catch((error: Error) =>
         context.log(`sns: notification ${notification.messageId} to ${endpoint} not delivered: ${error.message}`),
       );
     } else if (subscription.Protocol === 'lambda') {
@@ -140,4 +153,32 @@ async function emailNotification(context: CloudContext, to: string, notification
     ? JSON.stringify(message)
     : `${notification.message}\n\n--\nIf you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\n${message.UnsubscribeURL}\n\nPlease do not reply directly to this email. If you have any questions or comments regarding this email, please contact us at https://aws.amazon.com/support`;
   await mailFromAws(context, { from: 'AWS Notifications <no-reply@sns.amazonaws.com>', to, subject: notification.subject ?? 'AWS Notification Message', text });
+}
+
+/**
+ * What SNS sends an SQS subscriber: the JSON notification (without Subject when there is none), or with
+ * RawMessageDelivery the message itself, its attributes as the queue message's. FIFO topics pass the
+ * group and deduplication ID on (content-based: the message's SHA-256).
+ */
+async function sqsNotification(context: CloudContext, queueArn: string, notification: Notification, subscriptionArn: string, raw: boolean): Promise<void> {
+  const { Subject, ...message } = snsMessage(context, notification, subscriptionArn);
+  const body = raw ? notification.message : JSON.stringify(Subject === null ? message : { ...message, Subject });
+  const MessageAttributes: Record<string, MessageAttributeValue> = {};
+  for (const [name, { Type, Value }] of Object.entries(raw ? notification.attributes : {}))
+    MessageAttributes[name] = Type === 'Binary' ? { DataType: Type, BinaryValue: Buffer.from(Value, 'base64') } : { DataType: Type, StringValue: Value };
+  const fifo = queueArn.endsWith('.fifo');
+  const sqs = fauxqsSqsClient(context);
+  try {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: fauxqsQueueUrl(context, queueArn),
+        MessageBody: body,
+        MessageAttributes: Object.keys(MessageAttributes).length ? MessageAttributes : undefined,
+        MessageGroupId: fifo ? notification.groupId : undefined,
+        MessageDeduplicationId: fifo ? (notification.deduplicationId ?? createHash('sha256').update(notification.message).digest('hex')) : undefined,
+      }),
+    );
+  } finally {
+    sqs.destroy();
+  }
 }

@@ -3,7 +3,7 @@ import type { CloudContext, LocalModule, ModuleCoverage } from '../../context';
 import { fauxqsClientConfig } from '../../emulators/fauxqs';
 import { type AwsRequest, type AwsResponse, proxyTo } from '../../endpoint';
 import { queryParameters } from '../../operations';
-import { xmlText } from '../../xml';
+import { queryResponse, toXml } from '../../xml';
 import { parsePolicy } from '../iam/policy';
 import { deliver, notificationsOf } from './delivery';
 import { snsOperation } from './operations';
@@ -32,7 +32,7 @@ const COVERAGE = {
     'ListTagsForResource',
   ],
   eventSources: [
-    'SQS subscriptions (fauxqs)',
+    'SQS subscriptions (sent to fauxqs queues by the local cloud, raw or as notifications)',
     'email and email-json subscriptions, confirmed by the link SNS mails, to the local inbox',
     'Lambda subscriptions',
     'filter policies on every subscription',
@@ -41,9 +41,10 @@ const COVERAGE = {
 } satisfies ModuleCoverage;
 
 /**
- * SNS through fauxqs, with the topics and subscriptions of the templates. fauxqs delivers SNS to SQS
- * itself; this module adds what it lacks: subscriptions confirmed as in AWS (an email subscriber
- * opens the link SNS mails), email and Lambda deliveries (see delivery.ts).
+ * SNS through fauxqs, with the topics and subscriptions of the templates. This module adds what fauxqs
+ * lacks or does otherwise than AWS: subscriptions and filter policies kept and confirmed as in AWS (an
+ * email subscriber opens the link SNS mails), and every delivery, SQS's too, decided by one filter
+ * evaluator (see delivery.ts).
  */
 export function snsModule(): LocalModule {
   let sns: SNSClient | undefined;
@@ -85,7 +86,7 @@ export function snsModule(): LocalModule {
       },
       'AWS::SNS::Subscription': async ({ resolver, properties }, context) => {
         const p = resolver.resolve(properties) as { TopicArn: string; Protocol: string; Endpoint: string };
-        await subscribe(context, subscriptions, p.TopicArn, p);
+        await subscribe(context, subscriptions, p.TopicArn, p as typeof p & Record<string, unknown>);
       },
       'AWS::SNS::TopicPolicy': async ({ resolver, logicalId, properties }, context) => {
         const p = resolver.resolve(properties) as { Topics: string[]; PolicyDocument: unknown };
@@ -100,28 +101,43 @@ export function snsModule(): LocalModule {
 }
 
 /**
- * Subscribes an endpoint to a topic. fauxqs delivers SNS to SQS itself, without asking the queue's
- * policy; so that no message arrives that AWS would not deliver, a queue whose policy does not let
- * this topic send to it is refused here.
+ * Subscribes an endpoint to a topic, as a template's AWS::SNS::Subscription (or a topic's Subscription
+ * list) says, with its attributes (FilterPolicy is a JSON object there). fauxqs delivered SNS to SQS
+ * without asking the queue's policy; so that no template relies on a delivery AWS would drop, a queue
+ * whose policy does not let this topic send to it is refused here.
  */
 async function subscribe(
   context: CloudContext,
   subscriptions: SnsSubscriptions | undefined,
   topicArn: string,
-  subscription: { Protocol: string; Endpoint: string },
+  subscription: { Protocol: string; Endpoint: string } & Record<string, unknown>,
 ): Promise<void> {
-  if (subscription.Protocol === 'sqs') {
+  const { Protocol, Endpoint } = subscription;
+  if (Protocol === 'sqs') {
     const principal = { kind: 'service' as const, service: 'sns.amazonaws.com' };
-    const decision = context.iam.decide(principal, { action: 'sqs:SendMessage', resource: subscription.Endpoint, context: { 'aws:SourceArn': topicArn } });
+    const decision = context.iam.decide(principal, { action: 'sqs:SendMessage', resource: Endpoint, context: { 'aws:SourceArn': topicArn } });
     if (!decision.allowed)
       throw new Error(
-        `the queue policy of ${subscription.Endpoint} does not let ${topicArn} send to it (sqs:SendMessage for sns.amazonaws.com): AWS would drop every message, which fauxqs would deliver`,
+        `the queue policy of ${Endpoint} does not let ${topicArn} send to it (sqs:SendMessage for sns.amazonaws.com): AWS would drop every message`,
       );
   }
-  await subscriptions?.subscribe(topicArn, subscription);
+  const attributes: Record<string, string> = {};
+  for (const name of TEMPLATE_ATTRIBUTES) {
+    const value = subscription[name];
+    if (value !== undefined) attributes[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+  await subscriptions?.subscribe(topicArn, Protocol, Endpoint, attributes);
 }
 
-/** An SNS call answered by fauxqs, with what this module adds: confirmations, deliveries, AWS's pending ARNs. */
+/** The properties of AWS::SNS::Subscription that are subscription attributes. */
+const TEMPLATE_ATTRIBUTES = ['DeliveryPolicy', 'FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'SubscriptionRoleArn'];
+
+const NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
+
+/**
+ * An SNS call answered by fauxqs, with what this module adds: subscriptions and their filter policies
+ * kept as SNS keeps them (subscriptions.ts), confirmations, deliveries, AWS's pending ARNs.
+ */
 async function answer(
   context: CloudContext,
   request: AwsRequest,
@@ -129,24 +145,36 @@ async function answer(
   subscriptions: SnsSubscriptions,
 ): Promise<AwsResponse> {
   const parameters = queryParameters(request);
-  const askedForArn = parameters.get('ReturnSubscriptionArn') === 'true';
-  const response = await forward(request.action === 'Subscribe' ? returningArn(request) : request);
+  const get = (name: string) => parameters.get(name) ?? '';
+  if (request.action === 'Subscribe') {
+    const attributes: Record<string, string> = {};
+    for (let index = 1; parameters.has(`Attributes.entry.${index}.key`); index += 1)
+      attributes[get(`Attributes.entry.${index}.key`)] = get(`Attributes.entry.${index}.value`);
+    const arn = await subscriptions.subscribe(get('TopicArn'), get('Protocol'), get('Endpoint'), attributes);
+    // AWS answers a subscription still waiting for its recipient as pending, unless the caller asked for the ARN.
+    const shown = get('ReturnSubscriptionArn') !== 'true' && (await subscriptions.isPending(arn)) ? 'pending confirmation' : arn;
+    return queryResponse('Subscribe', NAMESPACE, { SubscriptionArn: shown });
+  }
+  if (request.action === 'ConfirmSubscription')
+    return queryResponse('ConfirmSubscription', NAMESPACE, { SubscriptionArn: await subscriptions.confirm(get('TopicArn'), get('Token')) });
+  const attributeName = get('AttributeName');
+  if (request.action === 'SetSubscriptionAttributes' && (attributeName === 'FilterPolicy' || attributeName === 'FilterPolicyScope')) {
+    await subscriptions.setFilter(get('SubscriptionArn'), attributeName, get('AttributeValue'));
+    return queryResponse('SetSubscriptionAttributes', NAMESPACE, '');
+  }
+  const response = await forward(request);
   if (response.status !== 200) return response;
   if (request.action === 'Publish' || request.action === 'PublishBatch') {
     for (const notification of notificationsOf(request, response)) await deliver(context, subscriptions, notification);
   }
-  if (request.action === 'Subscribe') {
-    const SubscriptionArn = xmlText(/<SubscriptionArn>([^<]+)<\/SubscriptionArn>/.exec(String(response.body))?.[1] ?? '');
-    const [TopicArn, Protocol, Endpoint] = ['TopicArn', 'Protocol', 'Endpoint'].map((name) => parameters.get(name) ?? '');
-    await subscriptions.subscribed({ SubscriptionArn, TopicArn, Protocol, Endpoint });
-  }
-  return subscriptions.asAwsAnswers(request.action, response, askedForArn);
+  if (request.action === 'GetSubscriptionAttributes') return withFilter(response, subscriptions.filterAttributes(get('SubscriptionArn')));
+  if (request.action === 'ListSubscriptions' || request.action === 'ListSubscriptionsByTopic') return subscriptions.asAwsList(response);
+  return response;
 }
 
-/** A Subscribe that asks fauxqs for the new ARN, which this module needs whatever the caller asked. */
-function returningArn(request: AwsRequest): AwsRequest {
-  if (request.method === 'GET') return { ...request, query: new URLSearchParams([...request.query, ['ReturnSubscriptionArn', 'true']]) };
-  const form = new URLSearchParams(request.body.toString('utf8'));
-  form.set('ReturnSubscriptionArn', 'true');
-  return { ...request, body: Buffer.from(form.toString()) };
+/** fauxqs's GetSubscriptionAttributes answer with the filter policy kept here in place of fauxqs's. */
+function withFilter(response: AwsResponse, filter: Record<string, string>): AwsResponse {
+  const xml = String(response.body ?? '').replace(/<entry><key>FilterPolicy(Scope)?<\/key><value>[^<]*<\/value><\/entry>\s*/g, '');
+  const entries = Object.entries(filter).map(([key, value]) => toXml({ entry: { key, value } }));
+  return { ...response, body: xml.replace('</Attributes>', `${entries.join('')}</Attributes>`) };
 }

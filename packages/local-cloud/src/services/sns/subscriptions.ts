@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   ConfirmSubscriptionCommand,
   GetSubscriptionAttributesCommand,
@@ -7,21 +8,37 @@ import {
   type Subscription,
 } from '@aws-sdk/client-sns';
 import type { CloudContext } from '../../context';
-import type { AwsResponse } from '../../operations';
+import { AwsRefusal, type AwsResponse } from '../../operations';
 import { xmlText } from '../../xml';
 import { mailFromAws } from '../ses/awsMail';
+import { filterPolicyRefusal, filterPolicyScopeRefusal } from './filterPolicyRules';
 
 /** Protocols whose endpoint must confirm a subscription before SNS delivers to it (http and https are not emulated). */
 const CONFIRMED_BY_RECIPIENT = new Set(['email', 'email-json', 'http', 'https']);
 
+/** The attributes SNS compares as values of their own kind when a Subscribe repeats one (its defaults too). */
+const DEFAULTS: Record<string, string> = { RawMessageDelivery: 'false', FilterPolicyScope: 'MessageAttributes' };
+
+/**
+ * A filter policy fauxqs never matches (an empty condition list), which it keeps on SQS subscriptions:
+ * fauxqs's own SQS fan-out filters otherwise than SNS, so the local cloud delivers to SQS itself.
+ */
+const FAUXQS_NEVER = JSON.stringify({ 'delivered-by-the-local-cloud': [] });
+
+type Filter = { FilterPolicy?: string; FilterPolicyScope?: string };
+
 /**
  * Subscriptions as SNS keeps them, over fauxqs (which confirms only SQS subscriptions itself). As in
  * AWS, a same-account Lambda or SQS subscription is confirmed at once; an email subscription waits
- * for its recipient to open the link in the confirmation email SNS sends, and nothing is delivered to
- * it until then. The confirmation token is fauxqs's subscription ARN, so `aws sns
- * confirm-subscription --token` works as well as the link.
+ * for its recipient to open the link in the confirmation email SNS sends (or to call
+ * ConfirmSubscription with the token in it), and nothing is delivered to it until then. Filter
+ * policies are kept here, not in fauxqs (see filterPolicy.ts).
  */
 export class SnsSubscriptions {
+  private readonly filters = new Map<string, Filter>();
+  /** Confirmation tokens as SNS issues them (288 hex digits), to the subscription each confirms. */
+  private readonly tokens = new Map<string, string>();
+
   constructor(
     private readonly context: CloudContext,
     private readonly sns: SNSClient,
@@ -29,34 +46,106 @@ export class SnsSubscriptions {
     context.endpoint.localAction('GET', /^\/_local\/sns\/confirm$/, (_match, _body, query) => this.confirmFromLink(query));
   }
 
-  /** Subscribes an endpoint (a template's subscription); the confirmation email goes out as in AWS. */
-  async subscribe(topicArn: string, subscription: { Protocol: string; Endpoint: string }): Promise<string> {
-    const { SubscriptionArn = '' } = await this.sns.send(
-      new SubscribeCommand({ TopicArn: topicArn, Protocol: subscription.Protocol, Endpoint: subscription.Endpoint, ReturnSubscriptionArn: true }),
-    );
-    await this.subscribed({ SubscriptionArn, TopicArn: topicArn, Protocol: subscription.Protocol, Endpoint: subscription.Endpoint });
+  /**
+   * Subscribes an endpoint (a Subscribe call or a template's subscription) as SNS does: the attributes
+   * checked, an existing subscription of the same endpoint answered again (refused if an attribute
+   * asked for differs), the confirmation email sent (again, if still pending). Answers its ARN.
+   */
+  async subscribe(topicArn: string, protocol: string, endpoint: string, attributes: Record<string, string> = {}): Promise<string> {
+    const { FilterPolicy, FilterPolicyScope, ...rest } = attributes;
+    const refusal =
+      (FilterPolicyScope !== undefined ? filterPolicyScopeRefusal(FilterPolicyScope) : undefined) ??
+      (FilterPolicy ? filterPolicyRefusal(FilterPolicy, FilterPolicyScope) : undefined);
+    if (refusal) throw new AwsRefusal(400, 'InvalidParameter', `Invalid parameter: Attributes Reason: ${refusal}`);
+    const existing = await this.find(topicArn, protocol, endpoint);
+    let SubscriptionArn = existing ?? '';
+    if (existing) {
+      const held = await this.attributesOf(existing);
+      if (Object.entries(attributes).some(([name, value]) => same(name, value) !== same(name, held[name] ?? DEFAULTS[name] ?? '')))
+        throw new AwsRefusal(400, 'InvalidParameter', 'Invalid parameter: Attributes Reason: Subscription already exists with different attributes');
+    } else {
+      const Attributes = protocol === 'sqs' ? { ...rest, FilterPolicy: FAUXQS_NEVER } : rest;
+      ({ SubscriptionArn = '' } = await this.sns
+        .send(new SubscribeCommand({ TopicArn: topicArn, Protocol: protocol, Endpoint: endpoint, Attributes, ReturnSubscriptionArn: true }))
+        .catch(asRefusal));
+      this.filters.set(SubscriptionArn, { FilterPolicy, FilterPolicyScope });
+    }
+    await this.subscribed({ SubscriptionArn, TopicArn: topicArn, Protocol: protocol, Endpoint: endpoint });
     return SubscriptionArn;
   }
 
-  /** After a subscription is made (by a template or a Subscribe call): confirm it or ask its recipient to. */
-  async subscribed(subscription: Subscription): Promise<void> {
+  private async find(topicArn: string, protocol: string, endpoint: string): Promise<string | undefined> {
+    let NextToken: string | undefined;
+    do {
+      const page = await this.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
+      const found = page.Subscriptions?.find((s) => s.Protocol === protocol && s.Endpoint === endpoint);
+      if (found) return found.SubscriptionArn;
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return undefined;
+  }
+
+  /** After a subscription is made: confirm it or ask its recipient to. */
+  private async subscribed(subscription: Subscription): Promise<void> {
     const { SubscriptionArn = '', TopicArn = '', Protocol = '', Endpoint = '' } = subscription;
     if (!CONFIRMED_BY_RECIPIENT.has(Protocol)) {
       await this.sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: SubscriptionArn }));
       return;
     }
     if (!(await this.isPending(SubscriptionArn))) return;
-    if (Protocol === 'email' || Protocol === 'email-json') await this.mailConfirmation(TopicArn, Endpoint, SubscriptionArn, Protocol === 'email-json');
+    if (Protocol === 'email' || Protocol === 'email-json')
+      await this.mailConfirmation(TopicArn, Endpoint, this.tokenFor(SubscriptionArn), Protocol === 'email-json');
     else this.context.log(`sns: ${Protocol} subscription ${SubscriptionArn} stays pending: the local cloud does not call ${Endpoint}`);
+  }
+
+  private tokenFor(subscriptionArn: string): string {
+    const token = randomBytes(144).toString('hex');
+    this.tokens.set(token, subscriptionArn);
+    return token;
+  }
+
+  /**
+   * ConfirmSubscription as SNS answers it: a token not of SNS's shape is "Invalid token"; one SNS did
+   * not issue for this topic (or for a subscription since deleted) is "Invalid parameter: Token".
+   */
+  async confirm(topicArn: string, token: string): Promise<string> {
+    if (!/^[0-9a-f]{288}$/.test(token)) throw new AwsRefusal(400, 'InvalidParameter', 'Invalid token');
+    const subscriptionArn = this.tokens.get(token);
+    const topicOf = (arn: string) => arn.split(':').slice(0, 6).join(':');
+    if (!subscriptionArn || topicOf(subscriptionArn) !== topicArn) throw new AwsRefusal(400, 'InvalidParameter', 'Invalid parameter: Token');
+    await this.sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: subscriptionArn })).catch(() => {
+      throw new AwsRefusal(400, 'InvalidParameter', 'Invalid parameter: Token');
+    });
+    return subscriptionArn;
   }
 
   async isPending(subscriptionArn: string): Promise<boolean> {
     return (await this.attributesOf(subscriptionArn)).PendingConfirmation === 'true';
   }
 
-  private async attributesOf(subscriptionArn: string): Promise<Record<string, string>> {
-    const { Attributes = {} } = await this.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }));
-    return Attributes;
+  /** A subscription's attributes as SNS shows them: fauxqs's, with the filter policy kept here. */
+  async attributesOf(subscriptionArn: string): Promise<Record<string, string>> {
+    const { Attributes = {} } = await this.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn })).catch(asRefusal);
+    const { FilterPolicy: _fauxqs, FilterPolicyScope: _scope, ...rest } = Attributes;
+    return { ...rest, ...this.filterAttributes(subscriptionArn) };
+  }
+
+  /** The FilterPolicy and FilterPolicyScope SNS lists (the scope shows once either was set). */
+  filterAttributes(subscriptionArn: string): Record<string, string> {
+    const { FilterPolicy, FilterPolicyScope } = this.filters.get(subscriptionArn) ?? {};
+    if (!FilterPolicy && !FilterPolicyScope) return {};
+    return { ...(FilterPolicy ? { FilterPolicy } : {}), FilterPolicyScope: FilterPolicyScope ?? 'MessageAttributes' };
+  }
+
+  /** SetSubscriptionAttributes of FilterPolicy or FilterPolicyScope, checked as SNS checks them. */
+  async setFilter(subscriptionArn: string, name: 'FilterPolicy' | 'FilterPolicyScope', value: string): Promise<void> {
+    await this.attributesOf(subscriptionArn); // NotFound as AWS, for a subscription that is not there.
+    const filter = { ...this.filters.get(subscriptionArn), [name]: value };
+    const refusal =
+      (name === 'FilterPolicyScope' ? filterPolicyScopeRefusal(value) : undefined) ??
+      (filter.FilterPolicy ? filterPolicyRefusal(filter.FilterPolicy, filter.FilterPolicyScope) : undefined);
+    if (refusal) throw new AwsRefusal(400, 'InvalidParameter', `Invalid parameter: ${refusal}`);
+    this.filters.set(subscriptionArn, filter);
   }
 
   /**
@@ -71,27 +160,18 @@ export class SnsSubscriptions {
       const page = await this.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
       for (const subscription of page.Subscriptions ?? []) {
         if (!protocols.has(subscription.Protocol ?? '')) continue;
-        const attributes = await this.attributesOf(subscription.SubscriptionArn ?? '');
-        if (attributes.PendingConfirmation !== 'true') confirmed.push({ subscription, attributes });
+        const attributes = await this.attributesOf(subscription.SubscriptionArn ?? '').catch(() => undefined);
+        if (attributes && attributes.PendingConfirmation !== 'true') confirmed.push({ subscription, attributes });
       }
       NextToken = page.NextToken;
     } while (NextToken);
     return confirmed;
   }
 
-  /**
-   * A list of subscriptions as AWS answers it: one still waiting for its recipient shows
-   * `PendingConfirmation` instead of an ARN (fauxqs shows the ARN). Also for a Subscribe answer, which
-   * AWS gives as `pending confirmation` unless the caller asked for the ARN.
-   */
-  async asAwsAnswers(action: string, response: AwsResponse, returnArn: boolean): Promise<AwsResponse> {
+  /** A list of subscriptions as AWS answers it: one still waiting for its recipient shows `PendingConfirmation` instead of an ARN (fauxqs shows the ARN). */
+  async asAwsList(response: AwsResponse): Promise<AwsResponse> {
     if (response.status !== 200) return response;
     const xml = String(response.body ?? '');
-    if (action === 'Subscribe') {
-      const arn = /<SubscriptionArn>([^<]+)<\/SubscriptionArn>/.exec(xml)?.[1] ?? '';
-      if (returnArn || !arn || !(await this.isPending(xmlText(arn)))) return response;
-      return { ...response, body: xml.replace(`<SubscriptionArn>${arn}</SubscriptionArn>`, '<SubscriptionArn>pending confirmation</SubscriptionArn>') };
-    }
     let body = xml;
     for (const [member, arn = '', protocol = ''] of xml.matchAll(
       /<member>\s*<SubscriptionArn>([^<]+)<\/SubscriptionArn>[\s\S]*?<Protocol>([^<]+)<\/Protocol>[\s\S]*?<\/member>/g,
@@ -108,7 +188,7 @@ export class SnsSubscriptions {
     const TopicArn = query.get('TopicArn') ?? '';
     const Token = query.get('Token') ?? '';
     try {
-      const { SubscriptionArn } = await this.sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token }));
+      const SubscriptionArn = await this.confirm(TopicArn, Token);
       return text(200, `Subscription confirmed!\nYou have successfully subscribed.\nYour subscription's id is:\n${SubscriptionArn}\n`);
     } catch (error) {
       return text(400, `The subscription could not be confirmed: ${(error as Error).message}\n`);
@@ -139,4 +219,21 @@ export class SnsSubscriptions {
       text,
     });
   }
+}
+
+/** An attribute's value as SNS compares it: booleans in any case, a policy as the JSON it means. */
+function same(name: string, value: string): string {
+  if (name === 'RawMessageDelivery') return value.toLowerCase();
+  if (name !== 'FilterPolicy' || !value) return value;
+  try {
+    return JSON.stringify(JSON.parse(value));
+  } catch {
+    return value;
+  }
+}
+
+/** fauxqs's refusal (an SDK error) as the AWS refusal the caller gets. */
+function asRefusal(error: { name?: string; message?: string; $metadata?: { httpStatusCode?: number } }): never {
+  // The SDK names the error by its exception (NotFoundException); the wire code is NotFound.
+  throw new AwsRefusal(error.$metadata?.httpStatusCode ?? 400, (error.name ?? 'InternalError').replace(/Exception$/, ''), error.message ?? '');
 }
