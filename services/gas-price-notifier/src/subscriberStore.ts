@@ -5,6 +5,7 @@ import type { Subscriber, SubscriberStore } from './domain/ports';
 /** An ended subscriber is kept this long (the hourly email limit still holds), then DynamoDB's TTL removes it. */
 export const ENDED_RETENTION_S = 30 * 24 * 3600;
 
+const SENT_AT = { confirmation: 'confirmationSentAt', message: 'messageSentAt' } as const;
 const subscriberKey = (email: string) => ({ pk: `SUBSCRIBER#${email}`, sk: 'SUBSCRIBER' });
 const tokenKey = (token: string) => ({ pk: `TOKEN#${token}`, sk: 'TOKEN' });
 
@@ -52,33 +53,35 @@ export function subscriberStore(db: DynamoDBDocumentClient, tableName: string): 
         throw error;
       }
     },
-    async takeEmailSlot(email, now, since) {
+    async takeEmailSlot(email, kind, now, since) {
+      const field = SENT_AT[kind];
       try {
         const { Attributes } = await db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: subscriberKey(email),
-            UpdateExpression: 'SET emailedAt = :now',
-            ConditionExpression: 'attribute_exists(pk) AND emailedAt <= :since',
+            UpdateExpression: `SET ${field} = :now`,
+            ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(${field}) OR ${field} <= :since)`,
             ExpressionAttributeValues: { ':now': now, ':since': since },
             ReturnValues: 'UPDATED_OLD',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
-        return { taken: true, previous: Number(Attributes?.emailedAt) };
+        return { taken: true, previous: Number(Attributes?.[field] ?? 0) };
       } catch (error) {
         if (!isConditionFailed(error)) throw error;
-        return { taken: false, emailedAt: Number(conditionFailedItem(error)?.emailedAt ?? now) };
+        return { taken: false, sentAt: Number(conditionFailedItem(error)?.[field] ?? now) };
       }
     },
-    async giveBackEmailSlot(email, ours, previous) {
+    async giveBackEmailSlot(email, kind, ours, previous) {
+      const field = SENT_AT[kind];
       try {
         await db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: subscriberKey(email),
-            UpdateExpression: 'SET emailedAt = :previous',
-            ConditionExpression: 'emailedAt = :ours',
+            UpdateExpression: `SET ${field} = :previous`,
+            ConditionExpression: `${field} = :ours`,
             ExpressionAttributeValues: { ':previous': previous, ':ours': ours },
           }),
         );
@@ -87,25 +90,24 @@ export function subscriberStore(db: DynamoDBDocumentClient, tableName: string): 
       }
     },
     async update(email, changes, now) {
-      const values: Record<string, unknown> = { ':updatedAt': new Date(now).toISOString() };
-      const sets = ['updatedAt = :updatedAt'];
-      for (const [field, value] of Object.entries(changes)) {
-        if (value === undefined) continue;
-        sets.push(`${field} = :${field}`);
-        values[`:${field}`] = value;
-      }
+      // Names through placeholders: `state` is one of DynamoDB's reserved words.
+      const fields = Object.entries({ ...changes, updatedAt: new Date(now).toISOString() }).filter(([, value]) => value !== undefined);
+      const names: Record<string, string> = Object.fromEntries(fields.map(([field]) => [`#${field}`, field]));
+      const values: Record<string, unknown> = Object.fromEntries(fields.map(([field, value]) => [`:${field}`, value]));
+      const sets = fields.map(([field]) => `#${field} = :${field}`);
       // An ended subscriber expires after the retention; one that subscribes again does not.
-      const ended = changes.state === 'ended';
-      if (ended) {
+      let remove = '';
+      if (changes.state === 'ended') {
         sets.push('expiresAt = :expiresAt');
         values[':expiresAt'] = Math.floor(now / 1000) + ENDED_RETENTION_S;
-      }
+      } else if (changes.state) remove = ' REMOVE expiresAt';
       await db.send(
         new UpdateCommand({
           TableName: tableName,
           Key: subscriberKey(email),
-          UpdateExpression: `SET ${sets.join(', ')}${changes.state && !ended ? ' REMOVE expiresAt' : ''}`,
+          UpdateExpression: `SET ${sets.join(', ')}${remove}`,
           ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
       );

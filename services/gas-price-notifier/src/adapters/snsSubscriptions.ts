@@ -13,24 +13,27 @@ import { AddressRefused, type SubscriptionState, type TopicSubscriptions } from 
 export function snsSubscriptions(sns: SNSClient, topicArn: string): TopicSubscriptions {
   return {
     async subscribe(email, filterPolicy) {
+      const FilterPolicy = JSON.stringify(filterPolicy);
+      const subscribeWith = async (Attributes?: Record<string, string>) =>
+        (
+          await sns.send(
+            // ReturnSubscriptionArn: the ARN even while pending, so the table holds it and the policy can change.
+            new SubscribeCommand({ TopicArn: topicArn, Protocol: 'email', Endpoint: email, ReturnSubscriptionArn: true, Attributes }),
+          )
+        ).SubscriptionArn ?? '';
       try {
-        const { SubscriptionArn = '' } = await sns.send(
-          new SubscribeCommand({
-            TopicArn: topicArn,
-            Protocol: 'email',
-            Endpoint: email,
-            // The ARN even while pending, so the table can hold it and the policy can be changed.
-            ReturnSubscriptionArn: true,
-            Attributes: { FilterPolicy: JSON.stringify(filterPolicy), FilterPolicyScope: 'MessageAttributes' },
-          }),
-        );
-        return SubscriptionArn;
+        return await subscribeWith({ FilterPolicy, FilterPolicyScope: 'MessageAttributes' });
       } catch (error) {
+        const { name, message } = error as Error;
         // SNS refuses an address it cannot mail with InvalidParameter naming the endpoint.
-        if ((error as Error).name === 'InvalidParameterException' && /Endpoint/i.test((error as Error).message))
-          throw new AddressRefused((error as Error).message);
-        throw error;
+        if (name === 'InvalidParameterException' && /Endpoint|email/i.test(message) && !/Attributes/.test(message)) throw new AddressRefused(message);
+        if (!(name === 'InvalidParameterException' && /already exists with different attributes/.test(message))) throw error;
       }
+      // The address has a subscription the table did not know of (a run that failed after Subscribe):
+      // SNS answers its ARN to a Subscribe without attributes, and the policy is set on it.
+      const subscriptionArn = await subscribeWith();
+      await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn, AttributeName: 'FilterPolicy', AttributeValue: FilterPolicy }));
+      return subscriptionArn;
     },
     async setFilterPolicy(subscriptionArn, filterPolicy) {
       await sns.send(

@@ -52,8 +52,9 @@ export interface Subscriber {
   choice: Choice;
   subscriptionArn?: string;
   state: SubscriptionState;
-  /** When the service last made SNS email this address (a confirmation, a link, a change notice), epoch ms. */
-  emailedAt: number;
+  /** When SNS last sent this address a confirmation email at the service's request, and a message to it alone (a link, a change notice), epoch ms. */
+  confirmationSentAt: number;
+  messageSentAt?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -63,14 +64,17 @@ export interface SubscriberStore {
   byToken(token: string): Promise<Subscriber | undefined>;
   /** Creates the subscriber and its token, unless the address has one: false then. */
   create(subscriber: Subscriber): Promise<boolean>;
-  /** Takes the address's email slot if its last email is older than `since`; else when that email was. */
-  takeEmailSlot(email: string, now: number, since: number): Promise<{ taken: true; previous: number } | { taken: false; emailedAt: number }>;
+  /** Takes the address's hourly slot for this kind of email if the last one is older than `since`; else when that was. */
+  takeEmailSlot(email: string, kind: EmailKind, now: number, since: number): Promise<{ taken: true; previous: number } | { taken: false; sentAt: number }>;
   /** Gives the slot back (to `previous`) after SNS refused, if it is still ours. */
-  giveBackEmailSlot(email: string, ours: number, previous: number): Promise<void>;
+  giveBackEmailSlot(email: string, kind: EmailKind, ours: number, previous: number): Promise<void>;
   update(email: string, changes: Partial<Pick<Subscriber, 'choice' | 'subscriptionArn' | 'state'>>, now: number): Promise<void>;
   /** Removes a subscriber whose first subscription SNS refused: nothing partial stays. */
   remove(subscriber: Subscriber): Promise<void>;
 }
+
+/** The emails the service makes SNS send an address, each kind at most once an hour. */
+export type EmailKind = 'confirmation' | 'message';
 
 /** The topic's subscriptions (SNS). */
 export interface TopicSubscriptions {

@@ -3,7 +3,7 @@ import { type Choice, filterPolicyFor } from './choice';
 import type { Clock, Subscriber, SubscriberStore, SubscriptionState, TopicSubscriptions } from './ports';
 import { changeNotice, personalLink } from './subscriberMessages';
 
-/** At most one email (a confirmation, a link, a change notice) per address and hour. */
+/** At most one confirmation email, and one message to the subscriber alone (a link, a change notice), per address and hour. */
 export const EMAIL_INTERVAL_MS = 3_600_000;
 
 export interface SubscriptionDependencies {
@@ -18,7 +18,7 @@ export interface SubscriptionDependencies {
 export class TooSoon extends Error {
   override name = 'TooSoon';
   constructor(readonly retryAt: number) {
-    super(`An email went to this address less than an hour ago; confirm it from your inbox, or try again after ${new Date(retryAt).toISOString()}`);
+    super(`A confirmation email went to this address less than an hour ago: open the link in it, or try again after ${new Date(retryAt).toISOString()}`);
   }
 }
 
@@ -36,7 +36,16 @@ export type SubscribeOutcome = { status: 'confirmation-sent' | 'updated'; subscr
 
 function newSubscriber(email: string, choice: Choice, now: number): Subscriber {
   const at = new Date(now).toISOString();
-  return { email, id: randomUUID(), token: randomBytes(24).toString('base64url'), choice, state: 'pending', emailedAt: now, createdAt: at, updatedAt: at };
+  return {
+    email,
+    id: randomUUID(),
+    token: randomBytes(24).toString('base64url'),
+    choice,
+    state: 'pending',
+    confirmationSentAt: now,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 /**
@@ -62,11 +71,11 @@ export async function subscribe(deps: SubscriptionDependencies, email: string, c
     await tellOncePerInterval(deps, subscriber, changeNotice(subscriber, deps.siteUrl), now);
     return { status: 'updated', subscriber: { ...subscriber, state } };
   }
-  const slot = await deps.store.takeEmailSlot(email, now, now - EMAIL_INTERVAL_MS);
-  if (!slot.taken) throw new TooSoon(slot.emailedAt + EMAIL_INTERVAL_MS);
+  const slot = await deps.store.takeEmailSlot(email, 'confirmation', now, now - EMAIL_INTERVAL_MS);
+  if (!slot.taken) throw new TooSoon(slot.sentAt + EMAIL_INTERVAL_MS);
   const pendingArn = state === 'pending' ? existing.subscriptionArn : undefined;
-  const confirmed = await requestConfirmation(deps, { ...subscriber, emailedAt: now }, pendingArn, () =>
-    deps.store.giveBackEmailSlot(email, now, slot.previous),
+  const confirmed = await requestConfirmation(deps, { ...subscriber, confirmationSentAt: now }, pendingArn, () =>
+    deps.store.giveBackEmailSlot(email, 'confirmation', now, slot.previous),
   );
   return { status: 'confirmation-sent', subscriber: confirmed };
 }
@@ -143,12 +152,12 @@ async function tellOncePerInterval(
   message: { subject: string; message: string },
   now: number,
 ): Promise<boolean> {
-  const slot = await deps.store.takeEmailSlot(subscriber.email, now, now - EMAIL_INTERVAL_MS);
+  const slot = await deps.store.takeEmailSlot(subscriber.email, 'message', now, now - EMAIL_INTERVAL_MS);
   if (!slot.taken) return false;
   try {
     await deps.topic.tell(subscriber.id, message);
   } catch (error) {
-    await deps.store.giveBackEmailSlot(subscriber.email, now, slot.previous);
+    await deps.store.giveBackEmailSlot(subscriber.email, 'message', now, slot.previous);
     throw error;
   }
   return true;

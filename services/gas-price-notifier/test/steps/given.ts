@@ -10,3 +10,5 @@ export const theApiServes = (rows: Array<Record<string, string | null>>) => api(
 export const theSampleWeeks = () => api().reset();
 /** The stand-in answers the next `count` requests with this fault (a status and body, or a delay). */
 export const theApiFails = (fault: Parameters<ReturnType<typeof api>['fault']>[0]) => api().fault(fault);
+
+export { anAddress } from '../support/subscribers';

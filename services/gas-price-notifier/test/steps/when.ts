@@ -1,8 +1,9 @@
 // When: what happens. The same steps run in process (integration tests: the handler with the event
 // the local cloud would send it) or through the local cloud (end to end: the schedule fired).
-import { events, fireSchedule, lambdaContext, useFunctionEnvironment } from '@zero-idle/local-cloud/testing';
+import { confirmSubscription, events, fireSchedule, type InboxEmail, lambdaContext, testCloud, useFunctionEnvironment } from '@zero-idle/local-cloud/testing';
 import type { Week } from '../../src/domain/prices';
 import { FETCH, PUBLISH, RULE, store, waitFor } from '../support/prices';
+import { linkIn, postJson, site, TOPIC_ARN } from '../support/subscribers';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 const RULE_ARN = `arn:aws:events:us-east-1:000000000000:rule/${RULE}`;
@@ -52,4 +53,17 @@ export const throughTheCloud = {
       (week) => week?.week === newest,
     );
   },
+};
+
+/** A person on the site (its HTTP API), as a browser's form or an app's JSON would ask. */
+export const onTheSite = {
+  subscribes: (choice: { email: string; regions?: unknown; minDrop?: unknown; below?: unknown }) => postJson('/subscriptions', choice),
+  /** Opens the link in SNS's confirmation email in the local inbox, as its recipient does. */
+  confirms: (email: string) => confirmSubscription(email, TOPIC_ARN),
+  asksForTheirLink: (email: string) => postJson('/manage-links', { email }),
+  opens: (link: string, method = 'GET') => fetch(link, { method, headers: { accept: 'application/json' } }),
+  /** Follows SNS's own unsubscribe link at the foot of an alert. */
+  unsubscribesWithSnsLink: async (alert: InboxEmail | undefined) => fetch(linkIn(alert, `${testCloud().endpoint}/_local/sns/unsubscribe/`)),
+  listsRegions: () => fetch(`${site()}/regions`),
+  siteUrl: site,
 };

@@ -20,17 +20,19 @@ export function memorySubscriberStore(): SubscriberStore & { items: Map<string, 
       tokens.set(subscriber.token, subscriber.email);
       return true;
     },
-    async takeEmailSlot(email, now, since) {
+    async takeEmailSlot(email, kind, now, since) {
       const item = items.get(email);
       if (!item) throw new Error('ConditionalCheckFailed');
-      if (item.emailedAt > since) return { taken: false, emailedAt: item.emailedAt };
-      const previous = item.emailedAt;
-      item.emailedAt = now;
-      return { taken: true, previous };
+      const field = kind === 'confirmation' ? 'confirmationSentAt' : 'messageSentAt';
+      const sentAt = item[field] ?? 0;
+      if (sentAt > since) return { taken: false, sentAt };
+      item[field] = now;
+      return { taken: true, previous: sentAt };
     },
-    async giveBackEmailSlot(email, ours, previous) {
+    async giveBackEmailSlot(email, kind, ours, previous) {
       const item = items.get(email);
-      if (item?.emailedAt === ours) item.emailedAt = previous;
+      const field = kind === 'confirmation' ? 'confirmationSentAt' : 'messageSentAt';
+      if (item?.[field] === ours) item[field] = previous;
     },
     async update(email, changes, now) {
       const item = items.get(email);

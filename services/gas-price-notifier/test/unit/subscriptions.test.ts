@@ -78,10 +78,10 @@ describe('subscribe', () => {
     const { subscriber } = await subscribe(deps, EMAIL, { regions: ['albany'] });
     await sns.topic.unsubscribe(subscriber.subscriptionArn ?? '');
     later(EMAIL_INTERVAL_MS);
-    const emailedAt = store.items.get(EMAIL)?.emailedAt;
+    const confirmationSentAt = store.items.get(EMAIL)?.confirmationSentAt;
     fail = true;
     await expect(subscribe(deps, EMAIL, { regions: ['buffalo'] })).rejects.toThrow('Throttling');
-    expect(store.items.get(EMAIL)).toMatchObject({ emailedAt, choice: { regions: ['albany'] } });
+    expect(store.items.get(EMAIL)).toMatchObject({ confirmationSentAt, choice: { regions: ['albany'] } });
     fail = false;
     await expect(subscribe(deps, EMAIL, { regions: ['buffalo'] })).resolves.toMatchObject({ status: 'confirmation-sent' });
   });
