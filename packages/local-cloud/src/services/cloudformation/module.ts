@@ -48,6 +48,7 @@ export function cloudFormationModule(): LocalModule {
       notEmulated: [
         'creating, updating or deleting stacks through the API (the local cloud makes one stack per service at start)',
         'change sets, drift, stack events',
+        'parameter overrides: a template Parameter takes its Default (Conditions, Fn::If and AWS::NoValue are evaluated on it)',
       ],
     },
     async start(context) {

@@ -35,7 +35,7 @@ const COVERAGE = {
     'SQS subscriptions (sent to fauxqs queues by the local cloud, raw or as notifications)',
     'email and email-json subscriptions, confirmed by the link SNS mails, to the local inbox',
     'Lambda subscriptions',
-    'filter policies on every subscription',
+    'filter policies (message attributes or body, every documented operator) on every subscription, validated at Subscribe and SetSubscriptionAttributes',
   ],
   notEmulated: ['http, https, SMS, mobile push and Firehose deliveries', 'delivery retry policies and delivery status logging'],
 } satisfies ModuleCoverage;
