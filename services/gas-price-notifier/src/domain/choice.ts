@@ -73,6 +73,10 @@ export function filterPolicyFor(choice: Choice, subscriberId: string): Record<st
   return { $or: [alert, { subscriber: [subscriberId] }] };
 }
 
+export function sameChoice(a: Choice, b: Choice): boolean {
+  return a.regions.join() === b.regions.join() && a.minDrop === b.minDrop && a.below === b.below;
+}
+
 const dollars = (value: number) => `$${value.toFixed(2)}`;
 
 /** "New York City and Albany, drops of $0.05 or more, below $3.10". */

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Choice, filterPolicyFor } from './choice';
+import { type Choice, filterPolicyFor, sameChoice } from './choice';
 import type { Clock, Subscriber, SubscriberStore, SubscriptionState, TopicSubscriptions } from './ports';
 import { changeNotice, personalLink } from './subscriberMessages';
 
@@ -68,7 +68,8 @@ export async function subscribe(deps: SubscriptionDependencies, email: string, c
   if (existing.subscriptionArn && state === 'confirmed') {
     await deps.topic.setFilterPolicy(existing.subscriptionArn, filterPolicyFor(choice, existing.id));
     await deps.store.update(email, { choice, state }, now);
-    await tellOncePerInterval(deps, subscriber, changeNotice(subscriber, deps.siteUrl), now);
+    // Told so that a change made by someone else with this address is seen (and undone with the link).
+    if (!sameChoice(existing.choice, choice)) await tellOncePerInterval(deps, subscriber, changeNotice(subscriber, deps.siteUrl), now);
     return { status: 'updated', subscriber: { ...subscriber, state } };
   }
   const slot = await deps.store.takeEmailSlot(email, 'confirmation', now, now - EMAIL_INTERVAL_MS);

@@ -1,4 +1,4 @@
-import { ClientError, createHandler, html, json, readBody, wantsHtml } from '@zero-idle/core';
+import { ClientError, createHandler, html, json, parseBody, wantsHtml } from '@zero-idle/core';
 import * as z from 'zod/mini';
 import { clock, siteUrl, store, subscribers, topicSubscriptions } from '../dependencies';
 import { readChoice } from '../domain/choice';
@@ -9,6 +9,8 @@ import { changeSubscription, endSubscription, showSubscription } from '../domain
 import { asClientError } from '../httpRefusals';
 
 const deps = { store: subscribers(), topic: topicSubscriptions(), clock, siteUrl: siteUrl() };
+/** A JSON object or a form; its fields are read by the domain, which names the one that is wrong. */
+const fields = z.record(z.string(), z.unknown());
 const request = z.object({
   routeKey: z.string(),
   pathParameters: z.object({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a subscription link')) }),
@@ -26,7 +28,7 @@ const view = ({ email, choice, state }: Subscriber) => ({ email, ...choice, stat
  */
 export const handler = createHandler({ event: request, http: true }, async (event, { log }) => {
   const { token } = event.pathParameters;
-  const browser = wantsHtml(event) || event.routeKey === 'POST /subscriptions/{token}';
+  const browser = wantsHtml(event);
   const regions = regionsOf(await store.latestWeek());
   try {
     let subscriber: Subscriber;
@@ -34,7 +36,7 @@ export const handler = createHandler({ event: request, http: true }, async (even
     if (event.routeKey === 'DELETE /subscriptions/{token}') subscriber = await endSubscription(deps, token);
     else if (event.routeKey === 'GET /subscriptions/{token}') subscriber = await showSubscription(deps, token);
     else {
-      const body = readBody(event) as Record<string, unknown>;
+      const body = parseBody(fields, event);
       if (body.action === 'stop') [subscriber, notice] = [await endSubscription(deps, token), 'Your alerts are stopped.'];
       else if (body.action === 'change')
         [subscriber, notice] = [await changeSubscription(deps, token, readChoice(body, new Set(regions.map((region) => region.id)))), 'Your choice is saved.'];

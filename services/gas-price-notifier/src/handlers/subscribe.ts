@@ -1,4 +1,4 @@
-import { createHandler, html, json, readBody, wantsHtml } from '@zero-idle/core';
+import { createHandler, html, json, parseBody, wantsHtml } from '@zero-idle/core';
 import * as z from 'zod/mini';
 import { clock, siteUrl, store, subscribers, topicSubscriptions } from '../dependencies';
 import { type Choice, readChoice, readEmail } from '../domain/choice';
@@ -8,6 +8,8 @@ import { sendPersonalLink, subscribe } from '../domain/subscriptions';
 import { asClientError } from '../httpRefusals';
 
 const deps = { store: subscribers(), topic: topicSubscriptions(), clock, siteUrl: siteUrl() };
+/** A JSON object or a form; its fields are read by the domain, which names the one that is wrong. */
+const fields = z.record(z.string(), z.unknown());
 const request = z.object({
   routeKey: z.string(),
   body: z.optional(z.string()),
@@ -24,7 +26,7 @@ const LINK_REQUESTED = 'If this address has a confirmed subscription, its link i
  */
 export const handler = createHandler({ event: request, http: true }, async (event, { log }) => {
   const browser = wantsHtml(event);
-  const body = readBody(event) as Record<string, unknown>;
+  const body = parseBody(fields, event);
   if (event.routeKey === 'POST /manage-links') {
     try {
       const { sent } = await sendPersonalLink(deps, readEmail(body.email));

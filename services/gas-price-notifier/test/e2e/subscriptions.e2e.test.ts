@@ -138,6 +138,11 @@ describe('subscriptions end to end', () => {
       const response = await when.subscribes(body as { email: string });
       expect({ status: response.status, error: ((await response.json()) as { error: string }).error }).toEqual({ status: 400, error: code });
     }
+    // Bodies that are not an object of fields, as a broken client sends them.
+    for (const body of ['{oops', 'null', '[1]', '"jo@example.com"']) {
+      const response = await fetch(`${when.siteUrl()}/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect({ body, status: response.status }).toEqual({ body, status: 400 });
+    }
     const stored = await db.send(new GetCommand({ TableName: TABLE, Key: { pk: `SUBSCRIBER#${email}`, sk: 'SUBSCRIBER' } }));
     expect(stored.Item).toBeUndefined();
     expect(await emailsTo(email)).toEqual([]);

@@ -64,6 +64,10 @@ describe('subscribe', () => {
     // A second change within the hour is made, without another email.
     await subscribe(deps, EMAIL, { regions: ['albany'] });
     expect(sns.mailed.filter((mail) => mail.kind === 'told')).toHaveLength(1);
+    // The same choice again changes nothing worth telling, even after the hour.
+    later(EMAIL_INTERVAL_MS);
+    await subscribe(deps, EMAIL, { regions: ['albany'] });
+    expect(sns.mailed.filter((mail) => mail.kind === 'told')).toHaveLength(1);
   });
 
   it('stores nothing when SNS refuses a new address, so the address can try again at once', async () => {
