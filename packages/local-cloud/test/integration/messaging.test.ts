@@ -149,6 +149,39 @@ describe('SNS and SQS on the local cloud', () => {
     sqs.destroy();
   });
 
+  it('holds the quota of 200 filter policies per topic at Subscribe and SetSubscriptionAttributes', async () => {
+    // https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html: "By default, you can
+    // have up to 200 filter policies per topic"; a Subscribe or SetSubscriptionAttributes beyond it fails.
+    const sns = new SNSClient(config());
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `quota-${Date.now()}` }));
+    const subscribe = (index: number, FilterPolicy?: string) =>
+      sns.send(
+        new SubscribeCommand({
+          TopicArn,
+          Protocol: 'lambda',
+          Endpoint: `arn:aws:lambda:us-east-1:000000000000:function:quota-${index}`,
+          Attributes: FilterPolicy ? { FilterPolicy } : undefined,
+          ReturnSubscriptionArn: true,
+        }),
+      );
+    const policy = JSON.stringify({ kind: ['a'] });
+    const arns: string[] = [];
+    for (let index = 0; index < 200; index += 1) arns.push(String((await subscribe(index, policy)).SubscriptionArn));
+    const limit = { name: 'FilterPolicyLimitExceededException', $metadata: { httpStatusCode: 403 } };
+    await expect(subscribe(200, policy)).rejects.toMatchObject(limit);
+    // Without a policy it is a subscription like any other; giving it one is refused the same way.
+    const { SubscriptionArn: plain } = await subscribe(201);
+    const setPolicy = (SubscriptionArn: string | undefined, value: string) =>
+      sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: 'FilterPolicy', AttributeValue: value }));
+    await expect(setPolicy(plain, policy)).rejects.toMatchObject(limit);
+    // A policy replaced counts once; one subscription gone makes room for another.
+    await setPolicy(arns[0], JSON.stringify({ kind: ['b'] }));
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: arns[1] }));
+    await setPolicy(plain, policy);
+    await expect(subscribe(202, policy)).rejects.toMatchObject(limit);
+    sns.destroy();
+  }, 60_000);
+
   it('keeps subscriptions as AWS does: idempotent Subscribe, attributes checked, pending ones resent their confirmation, tokens only from the email', async () => {
     const sns = new SNSClient(config());
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `subs-${Date.now()}` }));

@@ -7,7 +7,7 @@ import {
   SubscribeCommand,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { AddressRefused, type SubscriptionState, type TopicSubscriptions } from '../domain/ports';
+import { AddressRefused, type SubscriptionState, SubscriptionsFull, type TopicSubscriptions } from '../domain/ports';
 
 /** The topic's email subscriptions, each with the filter policy of its subscriber's choice. */
 export function snsSubscriptions(sns: SNSClient, topicArn: string): TopicSubscriptions {
@@ -27,6 +27,7 @@ export function snsSubscriptions(sns: SNSClient, topicArn: string): TopicSubscri
         const { name, message } = error as Error;
         // SNS refuses an address it cannot mail with InvalidParameter naming the endpoint.
         if (name === 'InvalidParameterException' && /Endpoint|email/i.test(message) && !/Attributes/.test(message)) throw new AddressRefused(message);
+        if (name === 'FilterPolicyLimitExceededException') throw new SubscriptionsFull(message);
         if (!(name === 'InvalidParameterException' && /already exists with different attributes/.test(message))) throw error;
       }
       // The address has a subscription the table did not know of (a run that failed after Subscribe):

@@ -87,6 +87,11 @@ export interface TopicSubscriptions {
   tell(subscriberId: string, message: { subject: string; message: string }): Promise<void>;
 }
 
+/** The topic holds as many filter policies as SNS's quota allows (200 by default): answered 503 until it is raised. */
+export class SubscriptionsFull extends Error {
+  override name = 'SubscriptionsFull';
+}
+
 /** SNS refused the address itself (not a fault to retry): answered 400. */
 export class AddressRefused extends Error {
   override name = 'AddressRefused';

@@ -1,8 +1,9 @@
-import { createHandler, html, json, parseBody, wantsHtml } from '@zero-idle/core';
+import { createHandler, html, json, logLine, parseBody, wantsHtml } from '@zero-idle/core';
 import * as z from 'zod/mini';
 import { clock, siteUrl, store, subscribers, topicSubscriptions } from '../dependencies';
 import { type Choice, readChoice, readEmail } from '../domain/choice';
 import { confirmationSentPage, managePage, subscribePage, updatedPage } from '../domain/pages';
+import { SubscriptionsFull } from '../domain/ports';
 import { regionsOf } from '../domain/regions';
 import { sendPersonalLink, subscribe } from '../domain/subscriptions';
 import { asClientError } from '../httpRefusals';
@@ -24,7 +25,7 @@ const LINK_REQUESTED = 'If this address has a confirmed subscription, its link i
  * POST /manage-links {email}. A mistake is a 400 naming the field; an address emailed less than an
  * hour ago, a 429; a browser gets the page again with the message.
  */
-export const handler = createHandler({ event: request, http: true }, async (event, { log }) => {
+export const handler = createHandler({ event: request, http: true }, async (event, { context, log }) => {
   const browser = wantsHtml(event);
   const body = parseBody(fields, event);
   if (event.routeKey === 'POST /manage-links') {
@@ -50,6 +51,8 @@ export const handler = createHandler({ event: request, http: true }, async (even
     if (browser) return html(statusCode, status === 'updated' ? updatedPage(email) : confirmationSentPage(email));
     return json(statusCode, { status, email: subscriber.email, ...subscriber.choice, state: subscriber.state });
   } catch (error) {
+    // The quota is the operator's to raise: an ERROR line of its own, beside the 503 the person gets.
+    if (error instanceof SubscriptionsFull) logLine({ level: 'ERROR', function: context.functionName, requestId: context.awsRequestId, error: error.message });
     const refusal = asClientError(error);
     if (refusal && browser) return html(refusal.statusCode, subscribePage(regions, { message: refusal.message, email, choice }));
     throw refusal ?? error;

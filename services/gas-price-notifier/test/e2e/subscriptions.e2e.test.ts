@@ -2,7 +2,7 @@
 // confirm through SNS's email in the local inbox, and get exactly the alerts their filter policy
 // matches; they change the choice by subscribing again, and stop with the personal link or SNS's own.
 
-import { GetSubscriptionAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetSubscriptionAttributesCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { emailsTo, injectFault } from '@zero-idle/local-cloud/testing';
@@ -10,6 +10,7 @@ import * as given from '../steps/given';
 import * as then from '../steps/then';
 import { onTheSite, throughTheCloud } from '../steps/when';
 import { db, TABLE } from '../support/prices';
+import { TOPIC_ARN } from '../support/subscribers';
 
 const { row, sample } = given;
 const when = { ...throughTheCloud, ...onTheSite };
@@ -166,6 +167,39 @@ describe('subscriptions end to end', () => {
     expect((await when.subscribes({ email, regions: ['albany'] })).status).toBe(202);
     expect(await then.subscriptionsOf(email)).toHaveLength(1);
   });
+
+  it("answers 503 once the topic holds SNS's quota of 200 filter policies, and keeps nothing", async () => {
+    const sns = new SNSClient({});
+    const fillers: string[] = [];
+    try {
+      // Filled with subscriptions that match nothing, until SNS refuses one more (earlier tests' count too).
+      for (let index = 0; index <= 200; index += 1) {
+        const filler = new SubscribeCommand({
+          TopicArn: TOPIC_ARN,
+          Protocol: 'lambda',
+          Endpoint: `arn:aws:lambda:us-east-1:000000000000:function:quota-filler-${index}`,
+          Attributes: { FilterPolicy: JSON.stringify({ region: ['nowhere'] }) },
+          ReturnSubscriptionArn: true,
+        });
+        const outcome = await sns.send(filler).catch((error: Error) => error);
+        if (outcome instanceof Error) {
+          expect(outcome.name).toBe('FilterPolicyLimitExceededException');
+          break;
+        }
+        fillers.push(String(outcome.SubscriptionArn));
+      }
+      expect(fillers.length).toBeLessThanOrEqual(200);
+      const email = given.anAddress('late');
+      const response = await when.subscribes({ email, regions: ['albany'] });
+      expect({ status: response.status, error: ((await response.json()) as { error: string }).error }).toEqual({ status: 503, error: 'SubscriptionsFull' });
+      const stored = await db.send(new GetCommand({ TableName: TABLE, Key: { pk: `SUBSCRIBER#${email}`, sk: 'SUBSCRIBER' } }));
+      expect(stored.Item).toBeUndefined();
+      expect(await then.subscriptionsOf(email)).toEqual([]);
+    } finally {
+      for (const SubscriptionArn of fillers) await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
+      sns.destroy();
+    }
+  }, 60_000);
 
   it('answers a personal link nobody has with 404, and tells nobody whether an address is subscribed', async () => {
     expect((await when.opens(`${when.siteUrl()}/subscriptions/${'A'.repeat(32)}`)).status).toBe(404);

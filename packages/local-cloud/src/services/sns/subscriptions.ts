@@ -17,6 +17,8 @@ import { filterPolicyRefusal, filterPolicyScopeRefusal } from './filterPolicyRul
 const CONFIRMED_BY_RECIPIENT = new Set(['email', 'email-json', 'http', 'https']);
 
 /** The attributes SNS compares as values of their own kind when a Subscribe repeats one (its defaults too). */
+/** Filter policies per topic, SNS's default quota. */
+export const FILTER_POLICIES_PER_TOPIC = 200;
 const DEFAULTS: Record<string, string> = { RawMessageDelivery: 'false', FilterPolicyScope: 'MessageAttributes' };
 
 /**
@@ -58,6 +60,7 @@ export class SnsSubscriptions {
       (FilterPolicy ? filterPolicyRefusal(FilterPolicy, FilterPolicyScope) : undefined);
     if (refusal) throw new AwsRefusal(400, 'InvalidParameter', `Invalid parameter: Attributes Reason: ${refusal}`);
     const existing = await this.find(topicArn, protocol, endpoint);
+    if (FilterPolicy && !existing) await this.refuseBeyondFilterQuota(topicArn, undefined);
     let SubscriptionArn = existing ?? '';
     if (existing) {
       const held = await this.attributesOf(existing);
@@ -145,7 +148,30 @@ export class SnsSubscriptions {
       (name === 'FilterPolicyScope' ? filterPolicyScopeRefusal(value) : undefined) ??
       (filter.FilterPolicy ? filterPolicyRefusal(filter.FilterPolicy, filter.FilterPolicyScope) : undefined);
     if (refusal) throw new AwsRefusal(400, 'InvalidParameter', `Invalid parameter: ${refusal}`);
+    if (name === 'FilterPolicy' && value) await this.refuseBeyondFilterQuota(subscriptionArn.split(':').slice(0, 6).join(':'), subscriptionArn);
     this.filters.set(subscriptionArn, filter);
+  }
+
+  /**
+   * SNS's default quota, 200 filter policies per topic
+   * (https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html): one more
+   * is refused with FilterPolicyLimitExceeded, as Subscribe and SetSubscriptionAttributes answer it.
+   */
+  private async refuseBeyondFilterQuota(topicArn: string, except: string | undefined): Promise<void> {
+    let count = 0;
+    let NextToken: string | undefined;
+    do {
+      const page = await this.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
+      for (const { SubscriptionArn = '' } of page.Subscriptions ?? [])
+        if (SubscriptionArn !== except && this.filters.get(SubscriptionArn)?.FilterPolicy) count += 1;
+      NextToken = page.NextToken;
+    } while (NextToken);
+    if (count >= FILTER_POLICIES_PER_TOPIC)
+      throw new AwsRefusal(
+        403,
+        'FilterPolicyLimitExceeded',
+        `Filter policy limit exceeded: ${topicArn} has ${FILTER_POLICIES_PER_TOPIC} subscriptions with a filter policy (request a quota increase)`,
+      );
   }
 
   /**
