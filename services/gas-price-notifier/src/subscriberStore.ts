@@ -22,7 +22,10 @@ export function subscriberStore(db: DynamoDBDocumentClient, tableName: string): 
     get,
     async byToken(token) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: tokenKey(token), ConsistentRead: true }));
-      return typeof Item?.email === 'string' ? get(Item.email) : undefined;
+      if (typeof Item?.email !== 'string') return undefined;
+      // The address may have subscribed again since, with a new token: an old link opens nothing.
+      const subscriber = await get(Item.email);
+      return subscriber?.token === token ? subscriber : undefined;
     },
     async create(subscriber) {
       try {

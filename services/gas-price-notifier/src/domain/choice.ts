@@ -50,6 +50,7 @@ function readAmount(field: keyof typeof CHOICE_LIMITS, value: unknown): number |
 /** The choice of a request, checked against the regions the dataset has. */
 export function readChoice(input: { regions?: unknown; minDrop?: unknown; below?: unknown }, known: ReadonlySet<string>): Choice {
   const listed = Array.isArray(input.regions) ? input.regions : input.regions === undefined || input.regions === '' ? [] : [input.regions];
+  if (!known.size) throw new InvalidField('regions', 'regions: there are none yet, as no week of prices is stored; try again after the weekly fetch');
   if (!listed.length) throw new InvalidField('regions', 'regions: choose at least one region');
   if (listed.length > known.size) throw new InvalidField('regions', `regions: at most ${known.size}`);
   const unknown = listed.filter((region) => typeof region !== 'string' || !known.has(region));

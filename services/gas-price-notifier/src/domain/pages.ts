@@ -14,7 +14,7 @@ const STYLE =
   'button.stop{background:#a33}.price{margin-left:auto;color:#555}.error{color:#a33;font-weight:600}';
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
 }
 
 const price = (value: number | null) => (value === null ? 'no price' : `$${value.toFixed(2)}`);
@@ -24,6 +24,7 @@ const amount = (value: number | undefined) => (value === undefined ? '' : value.
 function choiceFields(regions: readonly Region[], choice?: Choice): string {
   const checked = new Set(choice?.regions ?? []);
   const week = regions[0]?.week;
+  if (!regions.length) return '<p role="status">No prices are stored yet: the regions appear after the first weekly fetch.</p>';
   const boxes = regions
     .map(
       (region) =>

@@ -12,7 +12,8 @@ export function memorySubscriberStore(): SubscriberStore & { items: Map<string, 
     },
     async byToken(token) {
       const email = tokens.get(token);
-      return email ? this.get(email) : undefined;
+      const subscriber = email ? await this.get(email) : undefined;
+      return subscriber?.token === token ? subscriber : undefined;
     },
     async create(subscriber) {
       if (items.has(subscriber.email)) return false;

@@ -73,6 +73,8 @@ describe('reading a request', () => {
     expect(refused(() => readChoice({}, known))).toEqual(['regions', 'regions: choose at least one region']);
     expect(refused(() => readChoice({ regions: [{ $ne: 1 }] }, known))).toEqual(['regions', expect.stringContaining('unknown region')]);
     expect(refused(() => readChoice({ regions: Array(5).fill('albany') }, known))).toEqual(['regions', 'regions: at most 4']);
+    // Before the first weekly fetch there is no region to choose.
+    expect(refused(() => readChoice({ regions: ['albany'] }, new Set()))).toEqual(['regions', expect.stringContaining('there are none yet')]);
   });
 
   it('refuses negative, absurd and malformed thresholds, naming the field', () => {
