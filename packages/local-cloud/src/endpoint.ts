@@ -126,6 +126,8 @@ export class Endpoint {
       operation = route.operation(signed);
     } catch (error) {
       if (error instanceof AwsRefusal) return send(res, awsError(error.status, error.code, error.message, protocol));
+      // A path whose percent-encoding is broken (`%E0%A4%A`): the caller's mistake, never a 500.
+      if (error instanceof URIError) return send(res, awsError(400, 'InvalidURI', "Couldn't parse the specified URI.", protocol));
       throw error;
     }
     if (!route.operations.includes(operation.name)) return send(res, unknownOperation(service, operation.name, protocol));
@@ -148,6 +150,7 @@ export class Endpoint {
     } catch (error) {
       // A handler may refuse too (a stack that does not exist): in the service's protocol, like the parser's refusals.
       if (error instanceof AwsRefusal) return send(res, awsError(error.status, error.code, error.message, protocol));
+      if (error instanceof URIError) return send(res, awsError(400, 'InvalidURI', "Couldn't parse the specified URI.", protocol));
       throw error;
     }
   }

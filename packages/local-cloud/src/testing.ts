@@ -1,5 +1,7 @@
 // Helpers for tests that run against a local cloud: its URLs, the inbox, faults, function settings.
+
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { callJsonApi } from './awsCall';
 import { type Denial, type Fault, localCloudClient } from './client';
@@ -8,6 +10,7 @@ import { identityOf } from './services/appsync/auth';
 import { resolverEvent } from './services/appsync/resolverEvent';
 import { streamRecord } from './services/dynamodb/streamRecord';
 import { scheduledEvent } from './services/events/scheduledEvent';
+import { MASKED } from './services/lambda/secrets';
 import { objectCreatedEvent } from './services/s3/objectCreatedEvent';
 
 export type { Denial } from './client';
@@ -129,6 +132,18 @@ export async function useFunctionEnvironment(functionName: string): Promise<void
   const fn = (await local().functions()).find((candidate) => candidate.name === functionName);
   if (!fn) throw new Error(`The local cloud runs no function ${functionName}`);
   const { AWS_ACCESS_KEY_ID: _key, AWS_LAMBDA_FUNCTION_NAME: _name, ...environment } = fn.environment;
+  // /_local masks secrets; the Lambda API gives them to a signed, authorized caller, as AWS does.
+  const masked = Object.keys(environment).filter((name) => environment[name] === MASKED);
+  if (masked.length) {
+    const lambda = new LambdaClient({
+      endpoint: testCloud().endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'jestintegration', secretAccessKey: 'local' },
+    });
+    const { Environment } = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    lambda.destroy();
+    for (const name of masked) environment[name] = Environment?.Variables?.[name] ?? '';
+  }
   Object.assign(process.env, environment, { AWS_ACCESS_KEY_ID: 'jestintegration', AWS_SECRET_ACCESS_KEY: 'local' });
 }
 

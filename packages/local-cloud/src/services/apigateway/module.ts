@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type CloudContext, functionFromTarget, type LocalModule } from '../../context';
+import { decodeSegment, LIMITS } from '../../limits';
 import { answerUnparsable } from '../../unparsable';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { resourcesOfType } from '../cloudformation/template';
@@ -123,12 +124,14 @@ function routesOf(context: CloudContext, template: CloudContext['templates'][num
 }
 
 /** API Gateway picks the most specific route: exact method before ANY, then $default. */
-function match(routes: Route[], method: string, path: string): { route: Route; pathParameters?: Record<string, string> } | undefined {
+function match(routes: Route[], method: string, path: string): { route: Route; pathParameters?: Record<string, string> } | 'bad path' | undefined {
   const candidates = [...routes.filter((route) => route.method === method), ...routes.filter((route) => route.method === 'ANY' && route.pattern)];
   for (const route of candidates) {
     const found = route.pattern?.exec(path);
     if (found) {
-      const pathParameters = Object.fromEntries(route.params.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')]));
+      const values = route.params.map((_, index) => decodeSegment(found[index + 1] ?? ''));
+      if (values.some((value) => value === undefined)) return 'bad path';
+      const pathParameters = Object.fromEntries(route.params.map((name, index) => [name, values[index] ?? '']));
       return { route, pathParameters: route.params.length ? pathParameters : undefined };
     }
   }
@@ -148,13 +151,16 @@ async function handle(
   const method = req.method ?? 'GET';
   const found = match(routes, method, url.pathname);
   if (!found) return reply(res, 404, { message: 'Not Found' });
+  if (found === 'bad path') return reply(res, 400, { message: 'Bad Request' });
+  // API Gateway's payload quota: refused before it is read when the length says so, else once it is passed.
+  const tooLarge = () => reply(res, 413, { message: 'Request Entity Too Large' });
+  if (Number(req.headers['content-length'] ?? 0) > LIMITS.httpApiPayload) return tooLarge();
   if (!serviceMayInvoke(context, 'apigateway.amazonaws.com', found.route.fn, { arn: sourceArn(method, url.pathname) })) {
     return reply(res, 500, { message: 'Internal Server Error' });
   }
 
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
+  const raw = await readAtMost(req, LIMITS.httpApiPayload);
+  if (!raw) return tooLarge();
   const headers = Object.fromEntries(
     Object.entries(req.headers).flatMap(([name, value]) =>
       name === 'cookie' || value === undefined ? [] : [[name, Array.isArray(value) ? value.join(',') : value]],
@@ -173,9 +179,22 @@ async function handle(
     sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
   });
 
+  // The event is a synchronous invoke's request: past Lambda's 6 MB (a body near 10 MB, base64) the invoke is refused.
+  if (Buffer.byteLength(JSON.stringify(event)) > LIMITS.lambdaSyncPayload) return tooLarge();
   const result = await found.route.fn.invoke(event);
   if (!result.ok) return reply(res, 500, { message: 'Internal Server Error' });
   respond(res, result.result);
+}
+
+/** The body, or undefined once it passes `limit` bytes (the rest is read and dropped, so memory stays bounded and the answer arrives). */
+async function readAtMost(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= limit) chunks.push(chunk as Buffer);
+  }
+  return size > limit ? undefined : Buffer.concat(chunks);
 }
 
 /** Payload 2.0 responses: a { statusCode } object is taken as is; anything else is a 200 JSON body. */

@@ -1,4 +1,5 @@
 import { type CloudContext, functionFromTarget, type LocalModule } from '../../context';
+import { LIMITS } from '../../limits';
 import { AwsRefusal, awsError } from '../../operations';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { invokeAsync, serviceMayInvoke } from '../lambda/module';
@@ -57,8 +58,9 @@ export function iotModule(): LocalModule {
         accessDenied: { status: 403, code: 'ForbiddenException' },
         handle: async (request) => {
           const topic = decodeURIComponent(request.path.slice('/topics/'.length));
-          const delivered = publish(context, rules, topic, request.body);
-          if (delivered instanceof Error) return awsError(400, 'InvalidRequestException', delivered.message);
+          if (request.body.length > LIMITS.iotMessage)
+            return awsError(413, 'RequestEntityTooLargeException', `Payload exceeds the maximum size allowed (${LIMITS.iotMessage} bytes)`);
+          publish(context, rules, topic, request.body);
           return { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' };
         },
       });
@@ -87,8 +89,11 @@ export function iotModule(): LocalModule {
   };
 }
 
-/** Runs the matching rules; the message must be JSON for `SELECT *` to yield an event. */
-function publish(context: CloudContext, rules: TopicRule[], topic: string, payload: Buffer): number | Error {
+/**
+ * Runs the matching rules. IoT accepts any payload; a Lambda action needs JSON, so for a payload that is
+ * not, `SELECT *` gives the action nothing to send and it fails, as IoT logs a failed action, after the publish succeeded.
+ */
+function publish(context: CloudContext, rules: TopicRule[], topic: string, payload: Buffer): number {
   const matching = rules.filter((rule) => topicMatches(rule.filter, topic));
   if (!matching.length) {
     context.log(`iot: ${topic}: no rule matches; message dropped as IoT Core would`);
@@ -98,7 +103,10 @@ function publish(context: CloudContext, rules: TopicRule[], topic: string, paylo
   try {
     event = JSON.parse(payload.toString('utf8'));
   } catch {
-    return new Error(`The message on ${topic} is not JSON, so SELECT * yields nothing`);
+    context.log(
+      `iot: ${topic}: the payload is not JSON, so the Lambda actions of ${matching.map((rule) => rule.name).join(', ')} fail (IoT accepted the publish)`,
+    );
+    return 0;
   }
   for (const rule of matching) {
     for (const fn of rule.functions) {

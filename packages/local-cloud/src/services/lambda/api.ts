@@ -1,5 +1,6 @@
 import type { CloudContext } from '../../context';
 import type { AwsRequest } from '../../endpoint';
+import { LIMITS } from '../../limits';
 import { AwsRefusal, type AwsResponse, type Operation, type SignedRequest } from '../../operations';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { invokeAsync } from './module';
@@ -101,6 +102,10 @@ export async function handleLambdaApi(context: CloudContext, request: AwsRequest
 
 /** Invoke: synchronously, asynchronously (Event) or not at all (DryRun); a payload that is not JSON is refused as Lambda refuses it. */
 async function invoke(context: CloudContext, fn: LocalFunction, request: AwsRequest): Promise<AwsResponse> {
+  const type = String(request.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+  const limit = type === 'Event' ? LIMITS.lambdaAsyncPayload : LIMITS.lambdaSyncPayload;
+  if (request.body.length > limit)
+    throw new AwsRefusal(413, 'RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
   let event: unknown = {};
   if (request.body.length) {
     try {
@@ -109,7 +114,6 @@ async function invoke(context: CloudContext, fn: LocalFunction, request: AwsRequ
       throw new AwsRefusal(400, 'InvalidRequestContentException', `Could not parse request body into json: ${(error as Error).message}`);
     }
   }
-  const type = String(request.headers['x-amz-invocation-type'] ?? 'RequestResponse');
   if (type === 'DryRun') return { status: 204 };
   if (type === 'Event') {
     void invokeAsync(context, fn, event, 'lambda:Invoke');

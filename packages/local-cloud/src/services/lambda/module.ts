@@ -10,6 +10,7 @@ import { handleLambdaApi, LAMBDA_OPERATIONS, lambdaOperation } from './api';
 import { unpackArtifact } from './code';
 import { failedInvocationRecord, mayReportTo, onFailureDestination, sendToOnFailureDestination } from './destinations';
 import { type InvokeResult, LocalFunction } from './runtime';
+import { maskSecrets } from './secrets';
 
 /**
  * Whether an AWS service (IoT, S3, EventBridge, API Gateway, SNS) may invoke a function for one of
@@ -49,7 +50,7 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
     needs: ['iam'],
     async start(context) {
       functions = context.functions;
-      // Tests load a handler in process with exactly the environment the template gives it.
+      // Unauthenticated, like every /_local route: secret values are masked (GetFunctionConfiguration, signed and authorized, has them).
       context.endpoint.localApi('functions', () =>
         context.functions.all().map((fn) => ({
           service: fn.config.service,
@@ -57,7 +58,7 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
           handler: fn.config.handler,
           ...fn.stats,
           ...fn.activity(),
-          environment: fn.config.environment,
+          environment: maskSecrets(fn.config.environment),
         })),
       );
       context.endpoint.route('lambda', {
