@@ -3,6 +3,8 @@
 // shown on the unauthenticated /_local routes.
 import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateTopicCommand, SNSClient, PublishCommand as SnsPublish } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { LIMITS } from '../../src/limits';
 import { local, testCloud } from '../../src/testing';
@@ -11,6 +13,8 @@ import { clientConfig } from '../support/conformance';
 const KEY = 'limitstest';
 const iot = new IoTDataPlaneClient(clientConfig(KEY));
 const lambda = new LambdaClient(clientConfig(KEY));
+const sns = new SNSClient(clientConfig(KEY));
+const sqs = new SQSClient(clientConfig(KEY));
 const FUNCTION = 'button-messenger-dev-pressButton';
 const press = (body: Buffer | string, path = '/buttons/kitchen/press') =>
   fetch(`${testCloud().httpApi('button-messenger')}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -20,6 +24,8 @@ const jsonOf = (size: number) => Buffer.from(`{"x":"${'a'.repeat(size - 8)}"}`);
 afterAll(() => {
   iot.destroy();
   lambda.destroy();
+  sns.destroy();
+  sqs.destroy();
 });
 
 describe('the local cloud at AWS limits', () => {
@@ -61,6 +67,18 @@ describe('the local cloud at AWS limits', () => {
       $metadata: { httpStatusCode: 413 },
     });
     await expect(dryRun(LIMITS.lambdaAsyncPayload + 1, 'Event')).rejects.toMatchObject({ name: 'RequestEntityTooLargeException' });
+  });
+
+  it('holds SNS Publish at 256 KB and SQS SendMessage at 1 MiB (fauxqs behind the endpoint)', async () => {
+    // https://docs.aws.amazon.com/sns/latest/api/API_Publish.html: up to 256 KB; https://aws.amazon.com/about-aws/whats-new/2025/08/amazon-sqs-max-payload-size-1mib/.
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `limits-${Date.now()}` }));
+    await expect(sns.send(new SnsPublish({ TopicArn, Message: 'a'.repeat(256 * 1024) }))).resolves.toHaveProperty('MessageId');
+    await expect(sns.send(new SnsPublish({ TopicArn, Message: 'a'.repeat(256 * 1024 + 1) }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `limits-${Date.now()}` }));
+    await expect(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'a'.repeat(1024 * 1024) }))).resolves.toHaveProperty('MessageId');
+    await expect(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'a'.repeat(1024 * 1024 + 1) }))).rejects.toMatchObject({
+      message: expect.stringContaining('Message must be shorter than 1048576 bytes'),
+    });
   });
 
   it('masks secret values on /_local/functions; GetFunctionConfiguration, signed and authorized, has them', async () => {
