@@ -1,5 +1,6 @@
 // Helpers for benchmarks that need a local cloud of their own (ports apart from dev and tests).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { portsFrom } from './ports';
@@ -9,6 +10,8 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 export interface BenchCloud {
   urls: Record<string, string>;
+  /** The local cloud's main process (the CLI), whose memory a soak bench watches. */
+  pid: number;
   startedInMs: number;
   /** Everything the local cloud printed so far (log lines, REPORT lines). */
   output(): string;
@@ -37,6 +40,7 @@ export async function startBenchCloud(portBase: number, checkout = root): Promis
   const { urls } = readState(checkout, portsFrom(portBase).endpoint);
   return {
     urls,
+    pid: child.pid ?? 0,
     startedInMs,
     output: () => output,
     async stop() {
@@ -45,6 +49,38 @@ export async function startBenchCloud(portBase: number, checkout = root): Promis
       await exited;
     },
   };
+}
+
+/**
+ * The local cloud's own process under a CLI started through tsx (which runs it in a child): the
+ * deepest process of the tree whose command line names the CLI. Linux only (/proc).
+ */
+export function cloudProcess(pid: number): number {
+  const children = (parent: number) =>
+    readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .filter((name) => {
+        try {
+          return readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(parent);
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  const namesCli = (candidate: number) => readFileSync(`/proc/${candidate}/cmdline`, 'utf8').includes('local-cloud/src/cli.ts');
+  let current = pid;
+  for (;;) {
+    const next = children(current).find(namesCli);
+    if (!next) return current;
+    current = next;
+  }
+}
+
+/** A process's resident memory now and at its peak (VmRSS and VmHWM of /proc), in MiB; Linux only. */
+export function residentMemory(pid: number): { rssMiB: number; peakMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => Math.round(Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
+  return { rssMiB: field('VmRSS'), peakMiB: field('VmHWM') };
 }
 
 export function percentile(values: number[], p: number): number {

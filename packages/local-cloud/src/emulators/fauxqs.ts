@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { CloudContext, LocalModule } from '../context';
 import { ACCOUNT_ID } from '../services/cloudformation/intrinsics';
@@ -8,6 +11,7 @@ import { ACCOUNT_ID } from '../services/cloudformation/intrinsics';
  */
 export function fauxqsModule(): LocalModule {
   let app: { close(): Promise<unknown> } | undefined;
+  let scratch: string | undefined;
   return {
     name: 'fauxqs',
     emulator: true,
@@ -15,15 +19,44 @@ export function fauxqsModule(): LocalModule {
       // Loaded here, not imported above: its node:sqlite warning is emitted while imports are linked,
       // before the CLI's warning filter could run.
       const { buildApp } = await import('fauxqs');
-      const fauxqs = buildApp({ logger: false });
+      // S3 objects live in files, their metadata alone in memory, so memory stays bounded whatever is
+      // stored: kept across starts with --persist, else in a folder of this run that starts empty.
+      const s3Dir = context.dataDir ? join(context.root, '.local-cloud', 's3') : join(context.root, '.local-cloud', `s3-run-${context.ports.endpoint}`);
+      if (!context.dataDir) {
+        rmSync(s3Dir, { recursive: true, force: true });
+        scratch = s3Dir;
+      }
+      const fauxqs = buildApp({ logger: false, stores: await storesWithS3Files(s3Dir) });
       app = fauxqs;
       await fauxqs.listen({ host: '127.0.0.1', port: context.ports.fauxqs });
       context.urls.fauxqs = `http://127.0.0.1:${context.ports.fauxqs}`;
     },
     async stop() {
       await app?.close();
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * fauxqs's stores with its file-based S3 persistence wired in, as its startFauxqs wires them (which
+ * would bind every interface, where buildApp takes the stores and listens where asked). The classes
+ * are internal to fauxqs (pinned to one version in package.json), so they are imported by file.
+ */
+async function storesWithS3Files(dir: string) {
+  const dist = dirname(fileURLToPath(import.meta.resolve('fauxqs')));
+  const internal = (path: string) => import(pathToFileURL(join(dist, path)).href);
+  const [{ SqsStore }, { SnsStore }, { S3Store }, { FileS3Persistence }] = await Promise.all([
+    internal('sqs/sqsStore.js'),
+    internal('sns/snsStore.js'),
+    internal('s3/s3Store.js'),
+    internal('s3/fileS3Persistence.js'),
+  ]);
+  const s3Store = new S3Store();
+  const files = new FileS3Persistence(dir);
+  files.loadS3(s3Store);
+  s3Store.persistence = files;
+  return { sqsStore: new SqsStore(), snsStore: new SnsStore(), s3Store };
 }
 
 /** fauxqs's URL and the local credentials its SDK clients use (the cloud's own side, not a caller's). */
