@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { type CloudContext, type LocalModule, resourcesAcross } from '../../context';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { putObject } from '../s3/module';
+import { ruleCovers } from './recipients';
 import { scanMessage } from './scan';
+import { receivingSmtpServer } from './smtp';
 import { sesStoredCopy } from './storedCopy';
 
 interface ReceiptRule {
@@ -14,8 +16,6 @@ interface ReceiptRule {
   prefix: string;
   scan: boolean;
 }
-
-const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 
 /**
  * SES email receiving: an SMTP listener on 127.0.0.1 that applies the templates' receipt rules. A
@@ -46,68 +46,49 @@ export function sesReceivingModule(): LocalModule {
     async start(context) {
       if (!resourcesAcross(context, 'AWS::SES::ReceiptRule').length) return;
       const fauxqs = `http://127.0.0.1:${context.ports.fauxqs}`;
-      const matching = (recipient: string) =>
-        rules.find(
-          (rule) => rule.recipients.length === 0 || rule.recipients.some((r) => r === recipient || recipient.endsWith(`@${r}`) || recipient.endsWith(`.${r}`)),
-        );
+      const matching = (recipient: string) => rules.find((rule) => ruleCovers(rule.recipients, recipient));
 
-      server = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS'],
-        size: MAX_MESSAGE_BYTES,
-        banner: 'zero-idle local SES receiving',
-        onRcptTo(address, _session, callback) {
-          if (!matching(address.address.toLowerCase())) return callback(new Error(`550 No receipt rule for ${address.address}`));
-          callback();
-        },
-        onData(stream, session, callback) {
-          const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-          stream.on('end', () => {
-            if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) return callback(new Error('552 Message exceeds the 40 MB SES accepts'));
-            const raw = Buffer.concat(chunks);
-            const recipients = session.envelope.rcptTo.map((address) => address.address.toLowerCase());
-            const stored = new Set<ReceiptRule>();
-            // Scanned once, however many rules store the message.
-            let scanned: ReturnType<typeof scanMessage> | undefined;
-            const scan = () => {
-              scanned ??= scanMessage(raw);
-              return scanned;
-            };
-            const work = recipients.map(async (recipient) => {
-              const rule = matching(recipient);
-              if (!rule || stored.has(rule)) return;
-              stored.add(rule);
-              const messageId = randomUUID().replace(/-/g, '');
-              const key = `${rule.prefix}${messageId}`;
-              // SES writes as itself, for the rule: the bucket policy decides, message by message.
-              const denied = sesMayNotWrite(context, rule, key);
-              if (denied) throw new Error(`rule ${rule.name} could not write to bucket ${rule.bucket}: ${denied}`);
-              const verdicts = rule.scan ? await scan() : undefined;
-              const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-              const object = sesStoredCopy(raw, {
-                envelopeFrom: from,
-                recipient,
-                clientIp: session.remoteAddress,
-                helo: session.clientHostname,
-                messageId,
-                region: context.region,
-                ruleName: rule.name,
-                verdicts,
-              });
-              const eTag = await putObject(fauxqs, rule.bucket, key, object);
-              context.log(
-                `ses receiving: ${from} -> ${recipient}: stored s3://${rule.bucket}/${key} (${object.length} bytes, spam ${verdicts?.spam ?? 'not scanned'}, virus ${verdicts?.virus ?? 'not scanned'})`,
-              );
-              context.objectCreated?.(rule.bucket, key, object.length, eTag, 'Put');
+      server = receivingSmtpServer({
+        accepts: (recipient) => Boolean(matching(recipient)),
+        async deliver(raw, session) {
+          const recipients = session.envelope.rcptTo.map((address) => address.address.toLowerCase());
+          const stored = new Set<ReceiptRule>();
+          // Scanned once, however many rules store the message.
+          let scanned: ReturnType<typeof scanMessage> | undefined;
+          const scan = () => {
+            scanned ??= scanMessage(raw);
+            return scanned;
+          };
+          const work = recipients.map(async (recipient) => {
+            const rule = matching(recipient);
+            if (!rule || stored.has(rule)) return;
+            stored.add(rule);
+            const messageId = randomUUID().replace(/-/g, '');
+            const key = `${rule.prefix}${messageId}`;
+            // SES writes as itself, for the rule: the bucket policy decides, message by message.
+            const denied = sesMayNotWrite(context, rule, key);
+            if (denied) throw new Error(`rule ${rule.name} could not write to bucket ${rule.bucket}: ${denied}`);
+            const verdicts = rule.scan ? await scan() : undefined;
+            const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+            const object = sesStoredCopy(raw, {
+              envelopeFrom: from,
+              recipient,
+              clientIp: session.remoteAddress,
+              helo: session.clientHostname,
+              messageId,
+              region: context.region,
+              ruleName: rule.name,
+              verdicts,
             });
-            Promise.all(work).then(
-              () => callback(),
-              (error: Error) => {
-                context.log(`ses receiving: ${error.message}`);
-                callback(new Error('451 Could not store the message; try again later'));
-              },
+            const eTag = await putObject(fauxqs, rule.bucket, key, object);
+            context.log(
+              `ses receiving: ${from} -> ${recipient}: stored s3://${rule.bucket}/${key} (${object.length} bytes, spam ${verdicts?.spam ?? 'not scanned'}, virus ${verdicts?.virus ?? 'not scanned'})`,
             );
+            context.objectCreated?.(rule.bucket, key, object.length, eTag, 'Put');
+          });
+          await Promise.all(work).catch((error: Error) => {
+            context.log(`ses receiving: ${error.message}`);
+            throw error;
           });
         },
       });
