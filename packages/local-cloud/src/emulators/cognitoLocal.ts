@@ -1,6 +1,7 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cognitoCall } from '../client';
 import { type GuardedProcess, spawnGuarded } from './guard';
 import { waitUntil } from './wait';
@@ -19,7 +20,7 @@ export async function startCognitoLocal(options: {
   onCode?: (destination: string, code: string) => void;
 }): Promise<{ url: string; stop(): Promise<void> }> {
   if (!options.keep) rmSync(options.dir, { recursive: true, force: true });
-  mkdirSync(join(options.dir, '.cognito'), { recursive: true });
+  mkdirSync(join(options.dir, '.cognito', 'db'), { recursive: true });
   const url = `http://127.0.0.1:${options.port}`;
   writeFileSync(
     join(options.dir, '.cognito', 'config.json'),
@@ -30,7 +31,12 @@ export async function startCognitoLocal(options: {
     }),
   );
   const start = join(dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')), 'lib', 'bin', 'start.js');
-  const guard = spawnGuarded([process.execPath, start], { cwd: options.dir });
+  // Its pool files are written whole on every change: atomically and one at a time (see atomicWrites.cjs).
+  const atomicWrites = fileURLToPath(new URL('./atomicWrites.cjs', import.meta.url));
+  // A temporary file a kill left behind is no pool.
+  for (const name of readdirSync(join(options.dir, '.cognito', 'db'), { withFileTypes: true }).filter((e) => e.name.endsWith('.tmp')))
+    rmSync(join(options.dir, '.cognito', 'db', name.name), { force: true });
+  const guard = spawnGuarded([process.execPath, '--require', atomicWrites, start], { cwd: options.dir });
   const { onCode } = options;
   if (onCode) watchCodeDeliveries(guard, onCode);
   await waitUntil('cognito-local', async () => {

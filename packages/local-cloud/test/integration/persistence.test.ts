@@ -14,7 +14,7 @@ async function withCloud<T>(root: string, persist: boolean, use: (s3: S3Client) 
   portBase += 100;
   const cloud = await startLocalCloud({ root, portBase, persist, log: () => undefined });
   const s3 = new S3Client({
-    endpoint: cloud.context.urls.endpoint,
+    endpoint: cloud.context.endpoint.url,
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: { accessKeyId: 'persisttest', secretAccessKey: 'x' },

@@ -68,7 +68,8 @@ export function cognitoModule(): LocalModule {
       if (!resourcesAcross(context, 'AWS::Cognito::UserPool').length) return;
       const cognito = await startCognitoLocal({
         port: context.ports.cognito,
-        dir: join(context.root, '.local-cloud', `cognito-${context.ports.endpoint}`),
+        // Kept with the account's other persisted state under --persist; else a folder of this run's ports.
+        dir: join(context.root, '.local-cloud', context.dataDir ? 'cognito' : `cognito-${context.ports.endpoint}`),
         region: context.region,
         keep: Boolean(context.dataDir),
         // Cognito emails its codes (sign-up, forgotten password, attribute verification): here, to the local inbox.
