@@ -9,7 +9,7 @@ import { localAuthorization } from '../../src/awsCall';
 import { localCloudClient } from '../../src/client';
 import type { LocalCloud } from '../../src/index';
 import type { CfnResource } from '../../src/services/cloudformation/template';
-import { fixtureFunction, fixtureRole, startFixtureCloud } from '../support/fixtureCloud';
+import { fixtureFunction, fixtureRole, receivingFixture, startFixtureCloud } from '../support/fixtureCloud';
 
 // Each cloud on ports of its own: a client's kept-alive connection to the previous one must not meet the next.
 let portBase = 15566;
@@ -92,41 +92,7 @@ describe('S3 notifications', () => {
 });
 
 /** A receipt rule storing mail in a bucket whose policy grants SES `grant` (or nothing). */
-const receiving = (grant?: { sourceArn: string }): Record<string, CfnResource> => ({
-  Mail: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'fixture-dev-mail' } },
-  MailPolicy: {
-    Type: 'AWS::S3::BucketPolicy',
-    Properties: {
-      Bucket: { Ref: 'Mail' },
-      PolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: grant ? 'ses.amazonaws.com' : 's3.amazonaws.com' },
-            Action: 's3:PutObject',
-            Resource: { 'Fn::Sub': '${Mail.Arn}/*' },
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': grant?.sourceArn ?? 'x' } },
-          },
-        ],
-      },
-    },
-  },
-  RuleSet: { Type: 'AWS::SES::ReceiptRuleSet', Properties: { RuleSetName: 'fixture-dev' } },
-  Rule: {
-    Type: 'AWS::SES::ReceiptRule',
-    DependsOn: 'MailPolicy',
-    Properties: {
-      RuleSetName: { Ref: 'RuleSet' },
-      Rule: {
-        Name: 'fixture-dev-inbox',
-        Enabled: true,
-        Recipients: ['inbox@fixture.example.com'],
-        Actions: [{ S3Action: { BucketName: { Ref: 'Mail' }, ObjectKeyPrefix: 'inbox/' } }],
-      },
-    },
-  },
-});
+const receiving = (grant?: { sourceArn: string }) => receivingFixture('fixture-dev-inbox', ['inbox@fixture.example.com'], grant);
 const ruleArn = 'arn:aws:ses:us-east-1:000000000000:receipt-rule-set/fixture-dev:receipt-rule/fixture-dev-inbox';
 
 describe('SES receipt rules', () => {

@@ -9,50 +9,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { localAuthorization } from '../../src/awsCall';
 import type { LocalCloud } from '../../src/index';
-import type { CfnResource } from '../../src/services/cloudformation/template';
 import { MAX_MESSAGE_BYTES, receivingSmtpServer } from '../../src/services/ses/smtp';
-import { startFixtureCloud } from '../support/fixtureCloud';
+import { receivingFixture, startFixtureCloud } from '../support/fixtureCloud';
 import { messageOfSize, type SmtpSession, smtpSession } from '../support/smtpClient';
 
 const PORT_BASE = 18566;
 const LIMIT = 40 * 1024 * 1024;
 const RULE_ARN = 'arn:aws:ses:us-east-1:000000000000:receipt-rule-set/fixture-dev:receipt-rule/fixture-dev-submissions';
 
-const resources: Record<string, CfnResource> = {
-  Mail: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'fixture-dev-mail' } },
-  MailPolicy: {
-    Type: 'AWS::S3::BucketPolicy',
-    Properties: {
-      Bucket: { Ref: 'Mail' },
-      PolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'ses.amazonaws.com' },
-            Action: 's3:PutObject',
-            Resource: 'arn:aws:s3:::fixture-dev-mail/*',
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': RULE_ARN } },
-          },
-        ],
-      },
-    },
-  },
-  RuleSet: { Type: 'AWS::SES::ReceiptRuleSet', Properties: { RuleSetName: 'fixture-dev' } },
-  Rule: {
-    Type: 'AWS::SES::ReceiptRule',
-    DependsOn: 'MailPolicy',
-    Properties: {
-      RuleSetName: { Ref: 'RuleSet' },
-      Rule: {
-        Name: 'fixture-dev-submissions',
-        Enabled: true,
-        Recipients: ['submissions@stories.example.com'],
-        Actions: [{ S3Action: { BucketName: { Ref: 'Mail' }, ObjectKeyPrefix: 'inbox/' } }],
-      },
-    },
-  },
-};
+const resources = receivingFixture('fixture-dev-submissions', ['submissions@stories.example.com'], { sourceArn: RULE_ARN });
 
 let cloud: LocalCloud | undefined;
 beforeAll(async () => {

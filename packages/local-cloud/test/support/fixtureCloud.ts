@@ -61,3 +61,45 @@ export async function startFixtureCloud(resources: Record<string, CfnResource>, 
   const cloud = await startLocalCloud({ root, portBase, log: (line) => lines.push(line) });
   return { ...cloud, lines, root };
 }
+
+/**
+ * A receipt rule `ruleName` for `recipients`, storing mail under inbox/ in a bucket whose policy grants
+ * SES `grant` (or, without one, grants nothing SES can use).
+ */
+export function receivingFixture(ruleName: string, recipients: string[], grant?: { sourceArn: string }): Record<string, CfnResource> {
+  return {
+    Mail: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'fixture-dev-mail' } },
+    MailPolicy: {
+      Type: 'AWS::S3::BucketPolicy',
+      Properties: {
+        Bucket: { Ref: 'Mail' },
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: grant ? 'ses.amazonaws.com' : 's3.amazonaws.com' },
+              Action: 's3:PutObject',
+              Resource: { 'Fn::Sub': '${Mail.Arn}/*' },
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': grant?.sourceArn ?? 'x' } },
+            },
+          ],
+        },
+      },
+    },
+    RuleSet: { Type: 'AWS::SES::ReceiptRuleSet', Properties: { RuleSetName: 'fixture-dev' } },
+    Rule: {
+      Type: 'AWS::SES::ReceiptRule',
+      DependsOn: 'MailPolicy',
+      Properties: {
+        RuleSetName: { Ref: 'RuleSet' },
+        Rule: {
+          Name: ruleName,
+          Enabled: true,
+          Recipients: recipients,
+          Actions: [{ S3Action: { BucketName: { Ref: 'Mail' }, ObjectKeyPrefix: 'inbox/' } }],
+        },
+      },
+    },
+  };
+}
