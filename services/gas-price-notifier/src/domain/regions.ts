@@ -13,6 +13,10 @@ const SUFFIX = '_average_gal';
 
 export const regionId = (column: string) => column.slice(0, -SUFFIX.length);
 export const isRegionColumn = (column: string) => column.endsWith(SUFFIX) && column.length > SUFFIX.length;
+/** "new_york_city" -> "New York City". */
+export const nameOfRegion = (id: string) => regionName(`${id}${SUFFIX}`);
+/** The ids a choice may name. */
+export const regionIds = (regions: readonly Region[]) => new Set(regions.map((region) => region.id));
 
 /** The regions of the newest week, New York State first, then by name. */
 export function regionsOf(week: Week | undefined): Region[] {

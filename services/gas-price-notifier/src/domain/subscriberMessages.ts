@@ -1,9 +1,8 @@
 import { describeChoice } from './choice';
 import type { Subscriber } from './ports';
-import { regionName } from './prices';
+import { nameOfRegion } from './regions';
 
-const nameOf = (id: string) => regionName(`${id}_average_gal`);
-const choiceText = (subscriber: Subscriber) => describeChoice(subscriber.choice, new Map(subscriber.choice.regions.map((id) => [id, nameOf(id)])));
+const choiceText = (subscriber: Subscriber) => describeChoice(subscriber.choice, new Map(subscriber.choice.regions.map((id) => [id, nameOfRegion(id)])));
 const linkOf = (subscriber: Subscriber, siteUrl: string) => `${siteUrl}/subscriptions/${subscriber.token}`;
 
 /** The personal link, asked for from the page every alert links to. */

@@ -4,7 +4,7 @@ import { clock, siteUrl, store, subscribers, topicSubscriptions } from '../depen
 import { readChoice } from '../domain/choice';
 import { errorPage, subscriptionPage } from '../domain/pages';
 import type { Subscriber } from '../domain/ports';
-import { regionsOf } from '../domain/regions';
+import { regionIds, regionsOf } from '../domain/regions';
 import { changeSubscription, endSubscription, showSubscription } from '../domain/subscriptions';
 import { asClientError } from '../httpRefusals';
 
@@ -39,7 +39,7 @@ export const handler = createHandler({ event: request, http: true }, async (even
       const body = parseBody(fields, event);
       if (body.action === 'stop') [subscriber, notice] = [await endSubscription(deps, token), 'Your alerts are stopped.'];
       else if (body.action === 'change')
-        [subscriber, notice] = [await changeSubscription(deps, token, readChoice(body, new Set(regions.map((region) => region.id)))), 'Your choice is saved.'];
+        [subscriber, notice] = [await changeSubscription(deps, token, readChoice(body, regionIds(regions))), 'Your choice is saved.'];
       else throw new ClientError(400, 'action must be change or stop', 'Invalid.action');
     }
     log({ route: event.routeKey, state: subscriber.state });

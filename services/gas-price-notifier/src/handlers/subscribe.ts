@@ -4,7 +4,7 @@ import { clock, siteUrl, store, subscribers, topicSubscriptions } from '../depen
 import { type Choice, readChoice, readEmail } from '../domain/choice';
 import { confirmationSentPage, managePage, subscribePage, updatedPage } from '../domain/pages';
 import { SubscriptionsFull } from '../domain/ports';
-import { regionsOf } from '../domain/regions';
+import { regionIds, regionsOf } from '../domain/regions';
 import { sendPersonalLink, subscribe } from '../domain/subscriptions';
 import { asClientError } from '../httpRefusals';
 
@@ -44,7 +44,7 @@ export const handler = createHandler({ event: request, http: true }, async (even
   let choice: Choice | undefined;
   try {
     email = readEmail(body.email);
-    choice = readChoice(body, new Set(regions.map((region) => region.id)));
+    choice = readChoice(body, regionIds(regions));
     const { status, subscriber } = await subscribe(deps, email, choice);
     log({ route: event.routeKey, status, regions: choice.regions.length });
     const statusCode = status === 'updated' ? 200 : 202;

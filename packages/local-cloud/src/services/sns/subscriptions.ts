@@ -12,13 +12,15 @@ import { AwsRefusal, type AwsResponse } from '../../operations';
 import { xmlText } from '../../xml';
 import { mailFromAws } from '../ses/awsMail';
 import { filterPolicyRefusal, filterPolicyScopeRefusal } from './filterPolicyRules';
+import { topicOfSubscription } from './operations';
 
 /** Protocols whose endpoint must confirm a subscription before SNS delivers to it (http and https are not emulated). */
 const CONFIRMED_BY_RECIPIENT = new Set(['email', 'email-json', 'http', 'https']);
 
-/** The attributes SNS compares as values of their own kind when a Subscribe repeats one (its defaults too). */
 /** Filter policies per topic, SNS's default quota. */
 export const FILTER_POLICIES_PER_TOPIC = 200;
+
+/** The attributes SNS compares as values of their own kind when a Subscribe repeats one (its defaults too). */
 const DEFAULTS: Record<string, string> = { RawMessageDelivery: 'false', FilterPolicyScope: 'MessageAttributes' };
 
 /**
@@ -114,8 +116,7 @@ export class SnsSubscriptions {
   async confirm(topicArn: string, token: string): Promise<string> {
     if (!/^[0-9a-f]{288}$/.test(token)) throw new AwsRefusal(400, 'InvalidParameter', 'Invalid token');
     const subscriptionArn = this.tokens.get(token);
-    const topicOf = (arn: string) => arn.split(':').slice(0, 6).join(':');
-    if (!subscriptionArn || topicOf(subscriptionArn) !== topicArn) throw new AwsRefusal(400, 'InvalidParameter', 'Invalid parameter: Token');
+    if (!subscriptionArn || topicOfSubscription(subscriptionArn) !== topicArn) throw new AwsRefusal(400, 'InvalidParameter', 'Invalid parameter: Token');
     await this.sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: subscriptionArn })).catch(() => {
       throw new AwsRefusal(400, 'InvalidParameter', 'Invalid parameter: Token');
     });
@@ -148,7 +149,7 @@ export class SnsSubscriptions {
       (name === 'FilterPolicyScope' ? filterPolicyScopeRefusal(value) : undefined) ??
       (filter.FilterPolicy ? filterPolicyRefusal(filter.FilterPolicy, filter.FilterPolicyScope) : undefined);
     if (refusal) throw new AwsRefusal(400, 'InvalidParameter', `Invalid parameter: ${refusal}`);
-    if (name === 'FilterPolicy' && value) await this.refuseBeyondFilterQuota(subscriptionArn.split(':').slice(0, 6).join(':'), subscriptionArn);
+    if (name === 'FilterPolicy' && value) await this.refuseBeyondFilterQuota(topicOfSubscription(subscriptionArn), subscriptionArn);
     this.filters.set(subscriptionArn, filter);
   }
 
