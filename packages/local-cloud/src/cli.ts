@@ -12,9 +12,9 @@ import { portsFrom, readState, startLocalCloud } from './index';
 import { localModules } from './registry';
 import { loadTemplates } from './services/cloudformation/template';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const usage = `Usage: local-cloud <command> [options]
   start [--port-base 4566] [--persist] [--services a,b]   start the local cloud (Ctrl-C stops it)
+        [--persist-dir dir] [--root dir]                 keep the account in dir (implies --persist); another checkout's templates
   check [--services a,b]                                  check the compiled templates as AWS would (cfn-lint, IAM, creation order)
   publish <topic> <json> [--port-base 4566]               publish an MQTT message to the IoT rules
   calls [--port-base 4566]                                AWS API calls so far, per function and action
@@ -27,6 +27,8 @@ const { positionals, values } = parseArgs({
   options: {
     'port-base': { type: 'string', default: '4566' },
     persist: { type: 'boolean', default: false },
+    'persist-dir': { type: 'string' },
+    root: { type: 'string' },
     services: { type: 'string' },
     group: { type: 'string', default: '' },
     password: { type: 'string', default: 'Local-passw0rd' },
@@ -37,6 +39,7 @@ const { positionals, values } = parseArgs({
 });
 const [command = 'start', ...args] = positionals;
 const portBase = Number(values['port-base']);
+const root = values.root ?? fileURLToPath(new URL('../../..', import.meta.url));
 
 /** A request to the endpoint as the AWS CLI would make it (the local cloud reads the credential scope). */
 async function callEndpoint(service: string, path: string, body: string): Promise<Response> {
@@ -52,7 +55,13 @@ async function main(): Promise<void> {
   if (values.help) return console.log(usage);
   switch (command) {
     case 'start': {
-      const cloud = await startLocalCloud({ root, portBase, persist: values.persist, services: values.services?.split(',') });
+      const cloud = await startLocalCloud({
+        root,
+        portBase,
+        persist: values.persist,
+        persistDir: values['persist-dir'],
+        services: values.services?.split(','),
+      });
       const { urls } = cloud.context;
       console.log(
         [

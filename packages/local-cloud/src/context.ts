@@ -24,8 +24,8 @@ export interface CloudContext {
   root: string;
   region: string;
   ports: Ports;
-  /** Where DynamoDB keeps data between runs; undefined keeps it in memory. */
-  dataDir?: string;
+  /** Where the account is kept between runs under --persist (see persistence.ts); undefined: nothing outlives the run. */
+  persistDir?: string;
   templates: ServiceTemplate[];
   resolvers: Map<string, Resolver>;
   endpoint: Endpoint;

@@ -25,8 +25,10 @@ export interface LocalCloudOptions {
   root: string;
   portBase?: number;
   region?: string;
-  /** Keep DynamoDB data in .local-cloud/dynamodb between runs. */
+  /** Keep the account between runs (tables, objects, queues, inbox, executions...), in persistDir. */
   persist?: boolean;
+  /** Where --persist keeps it: <root>/.local-cloud unless given. */
+  persistDir?: string;
   services?: string[];
   log?: (line: string) => void;
 }
@@ -79,14 +81,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     log(`\u001b[1;33m!!! ${CFN_LINT_MISSING}\u001b[0m`);
   }
   const templates = loadTemplates(options.root, options.services).filter((template) => !refused[template.service]);
-  const dataDir = options.persist ? join(options.root, '.local-cloud', 'dynamodb') : undefined;
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const persistDir = options.persist || options.persistDir ? (options.persistDir ?? join(options.root, '.local-cloud')) : undefined;
+  if (persistDir) mkdirSync(persistDir, { recursive: true });
   const iam = new AccessControl(region);
   const context: CloudContext = {
     root: options.root,
     region,
     ports,
-    dataDir,
+    persistDir,
     templates,
     resolvers: new Map(templates.map((template) => [template.service, new Resolver(template, region)])),
     endpoint: new Endpoint(ports.endpoint, iam),

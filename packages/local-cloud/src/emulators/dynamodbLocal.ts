@@ -1,8 +1,9 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { callJsonApi } from '../awsCall';
 import { type LocalModule, resourcesAcross } from '../context';
+import { persistedPath } from '../persistence';
 import { spawnGuarded } from './guard';
 import { waitUntil } from './wait';
 
@@ -21,6 +22,7 @@ function jarDir(): string {
 /** Starts Amazon DynamoDB Local (Java), under the guard that stops it with the local cloud. */
 export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<DynamoDbLocal> {
   const dir = jarDir();
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
   const java = [
     'java',
@@ -56,7 +58,7 @@ export function dynamoDbLocalModule(): LocalModule {
     emulator: true,
     async start(context) {
       if (!resourcesAcross(context, 'AWS::DynamoDB::Table').length) return;
-      dynamo = await startDynamoDbLocal({ port: context.ports.dynamodb, dataDir: context.dataDir });
+      dynamo = await startDynamoDbLocal({ port: context.ports.dynamodb, dataDir: persistedPath(context, 'dynamodb') });
       context.urls.dynamodb = dynamo.url;
     },
     async stop() {

@@ -3,6 +3,7 @@ import { cognitoCall } from '../../client';
 import { type LocalModule, type ModuleCoverage, resourcesAcross } from '../../context';
 import { startCognitoLocal } from '../../emulators/cognitoLocal';
 import { type AwsResponse, awsError, proxyTo } from '../../endpoint';
+import { persistedPath } from '../../persistence';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { mailFromAws } from '../ses/awsMail';
 import { ClientAuthFlows } from './authFlows';
@@ -69,9 +70,9 @@ export function cognitoModule(): LocalModule {
       const cognito = await startCognitoLocal({
         port: context.ports.cognito,
         // Kept with the account's other persisted state under --persist; else a folder of this run's ports.
-        dir: join(context.root, '.local-cloud', context.dataDir ? 'cognito' : `cognito-${context.ports.endpoint}`),
+        dir: persistedPath(context, 'cognito') ?? join(context.root, '.local-cloud', `cognito-${context.ports.endpoint}`),
         region: context.region,
-        keep: Boolean(context.dataDir),
+        keep: Boolean(context.persistDir),
         // Cognito emails its codes (sign-up, forgotten password, attribute verification): here, to the local inbox.
         onCode: (destination, code) => {
           if (!destination.includes('@')) return context.log(`cognito: code ${code} for ${destination} (SMS is not emulated)`);

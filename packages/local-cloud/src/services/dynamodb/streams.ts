@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { callJsonApi } from '../../awsCall';
 import { type CloudContext, functionFromTarget, type LocalModule } from '../../context';
 import { DYNAMODB_LOCAL_REGION, rewriteDynamoDbArns } from '../../emulators/dynamodbLocal';
+import { persistedPath, RecordFolder } from '../../persistence';
 import { failedBatchRecord, mayReportTo, onFailureDestination, sendToOnFailureDestination } from '../lambda/destinations';
 import { filterPatterns, passesFilters } from '../lambda/filterPattern';
 import type { LocalFunction } from '../lambda/runtime';
@@ -127,8 +128,24 @@ async function pollStream(context: CloudContext, mapping: StreamMapping, stopped
   await Promise.allSettled(shardLoops);
 }
 
+/** Where a mapping has read each shard to, as Lambda keeps it: under --persist a restart reads on after it. */
+interface ShardPosition {
+  functionName: string;
+  streamArn: string;
+  shardId: string;
+  /** The last record handed over (delivered, filtered out or reported failed for good). */
+  sequenceNumber: string;
+}
+
+const positionsOf = (context: CloudContext) => new RecordFolder<ShardPosition>(persistedPath(context, 'stream-positions'));
+
 async function pollShard(context: CloudContext, mapping: StreamMapping, shardId: string, stopped: () => boolean): Promise<void> {
-  let lastSequence: string | undefined;
+  const positions = positionsOf(context);
+  const positionId = `${mapping.fn.config.name} ${mapping.streamArn} ${shardId}`;
+  let lastSequence = positions.all().find((position) => `${position.functionName} ${position.streamArn} ${position.shardId}` === positionId)?.sequenceNumber;
+  const handedOver = (sequenceNumber: string | undefined) => {
+    if (sequenceNumber) positions.write(positionId, { functionName: mapping.fn.config.name, streamArn: mapping.streamArn, shardId, sequenceNumber });
+  };
   const iteratorFor = async (type: string) =>
     (
       await streams<{ ShardIterator?: string }>(context, 'GetShardIterator', {
@@ -140,7 +157,12 @@ async function pollShard(context: CloudContext, mapping: StreamMapping, shardId:
     ).ShardIterator;
   const source = `${mapping.streamArn}#${shardId}`;
   mapping.fn.addSource(source);
-  let iterator = await iteratorFor(mapping.startingPosition);
+  let iterator = lastSequence
+    ? await iteratorFor('AFTER_SEQUENCE_NUMBER').catch((error: Error) => {
+        context.log(`[${mapping.fn.config.name}] stream poller (${shardId}): cannot read on after ${lastSequence} (${error.message}); from the oldest record`);
+        return iteratorFor('TRIM_HORIZON');
+      })
+    : await iteratorFor(mapping.startingPosition);
   let pending: StreamRecord[] = [];
   while (!stopped() && (iterator || pending.length)) {
     try {
@@ -161,6 +183,8 @@ async function pollShard(context: CloudContext, mapping: StreamMapping, shardId:
       const batch = pending.filter((record) => passesFilters(mapping.filters, record));
       lastSequence = pending.at(-1)?.dynamodb.SequenceNumber ?? lastSequence;
       pending = batch.length ? await mapping.fn.track(() => deliver(context, mapping, shardId, batch, stopped)) : [];
+      // A batch cut short by a stop is not handed over: the next start delivers it again.
+      if (!stopped()) handedOver(lastSequence);
     } catch (error) {
       if (stopped()) return;
       // A poller must outlive a bad read: log it, then continue after the last record handed over.

@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type CloudContext, type FunctionRegistry, functionFromTarget, type LocalModule } from '../../context';
 import { ACCOUNT_ID } from '../cloudformation/intrinsics';
 import { parsePolicy } from '../iam/policy';
 import { permissionStatement } from '../iam/templatePolicies';
 import { handleLambdaApi, LAMBDA_OPERATIONS, lambdaOperation } from './api';
+import { resumeAsyncInvocations } from './asyncInvoke';
 import { unpackArtifact } from './code';
-import { failedInvocationRecord, mayReportTo, onFailureDestination, sendToOnFailureDestination } from './destinations';
-import { type InvokeResult, LocalFunction } from './runtime';
+import { mayReportTo, onFailureDestination } from './destinations';
+import { LocalFunction } from './runtime';
 import { maskSecrets } from './secrets';
+
+export { invokeAsync } from './asyncInvoke';
 
 /**
  * Whether an AWS service (IoT, S3, EventBridge, API Gateway, SNS) may invoke a function for one of
@@ -148,6 +150,9 @@ export function lambdaModule(options: { maxConcurrency?: number } = {}): LocalMo
         fn.config.asyncInvoke = { maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? 2), onFailure };
       },
     },
+    async started(context) {
+      resumeAsyncInvocations(context);
+    },
     async stop() {
       await Promise.all((functions?.all() ?? []).map((fn) => fn.stop()));
     },
@@ -168,48 +173,4 @@ function artifactFacts(zip: string): { codeSize: number; codeSha256: string; las
 function localUrl(context: CloudContext, value: string): string {
   const rewrite = context.urlRewrites.find(([origin]) => value.startsWith(origin));
   return rewrite ? rewrite[1] + value.slice(rewrite[0].length) : value;
-}
-
-/** Delays before the retries of an asynchronous invocation (AWS waits about 1 and 2 minutes). */
-const ASYNC_RETRY_DELAYS_MS = [1_000, 2_000];
-
-/**
- * An asynchronous invocation as Lambda makes it for IoT, S3, SNS, schedules or InvocationType=Event:
- * two retries after a failure (or the EventInvokeConfig's MaximumRetryAttempts), then the event goes
- * to the on-failure destination if there is one, and is logged in full either way, so nothing
- * vanishes without a trace.
- */
-export function invokeAsync(context: CloudContext, fn: LocalFunction, event: unknown, source: string): Promise<InvokeResult> {
-  return fn.track(() => invokeWithRetries(context, fn, event, source));
-}
-
-async function invokeWithRetries(context: CloudContext, fn: LocalFunction, event: unknown, source: string): Promise<InvokeResult> {
-  const retries = ASYNC_RETRY_DELAYS_MS.slice(0, fn.config.asyncInvoke?.maximumRetryAttempts ?? ASYNC_RETRY_DELAYS_MS.length);
-  let result = await fn.invoke(event);
-  for (const delay of retries) {
-    if (result.ok) return result;
-    context.log(
-      `[${fn.config.name}] async invocation from ${source} failed (${result.error.errorType}: ${result.error.errorMessage}); retrying in ${delay} ms`,
-    );
-    await sleep(delay);
-    result = await fn.invoke(event);
-  }
-  if (result.ok) return result;
-  const onFailure = fn.config.asyncInvoke?.onFailure;
-  context.log(
-    `[${fn.config.name}] async invocation from ${source} failed ${retries.length + 1} time(s)${onFailure ? `; reporting it to ${onFailure}` : ' and has no on-failure destination'}; event: ${JSON.stringify(event)}`,
-  );
-  if (onFailure) {
-    const record = failedInvocationRecord({
-      requestId: result.requestId,
-      functionArn: fn.config.arn,
-      invocations: retries.length + 1,
-      event,
-      error: result.error,
-    });
-    await sendToOnFailureDestination(context, onFailure, record).catch((error: Error) =>
-      context.log(`[${fn.config.name}] could not report the failed invocation to ${onFailure}: ${error.message}; ${JSON.stringify(record)}`),
-    );
-  }
-  return result;
 }

@@ -82,6 +82,11 @@ export class LocalFunction {
   readonly stats = { invocations: 0, completed: 0, errors: 0 };
   private readonly waiting: Array<() => void> = [];
   private stopped = false;
+
+  /** Once the local cloud stops it: what it was asked to do is left for the next start (see asyncInvoke.ts). */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
   /**
    * Work aimed at this function and not over: invocations running, and async invocations and event
    * source batches with their retries. With `caughtUp`, what tests wait on instead of sleeping.

@@ -1,6 +1,7 @@
 import type { CloudContext } from '../../context';
 import type { AwsRequest } from '../../endpoint';
 import { AwsRefusal, type AwsResponse, queryParameters } from '../../operations';
+import { persistedPath, readJson, writeJson } from '../../persistence';
 import { queryResponse, toXml } from '../../xml';
 import { mailFromAws } from './awsMail';
 
@@ -23,8 +24,12 @@ interface Identity {
 export class SesAccount {
   private readonly identities = new Map<string, Identity>();
   private readonly sent: number[] = [];
+  /** Under --persist, where the identities are kept (the quota's count of sent emails is not). */
+  private readonly file: string | undefined;
 
   constructor(private readonly context: CloudContext) {
+    this.file = persistedPath(context, 'ses-identities.json');
+    for (const [name, identity] of Object.entries(readJson<Record<string, Identity>>(this.file) ?? {})) this.identities.set(name, identity);
     context.endpoint.localAction('GET', /^\/_local\/ses\/verify\/([^/]+)$/, (match) => this.confirm(decodeURIComponent(match[1] ?? '')));
     context.endpoint.localAction('POST', /^\/_local\/ses\/verify\/([^/]+)$/, (match) => this.confirm(decodeURIComponent(match[1] ?? '')));
   }
@@ -36,6 +41,10 @@ export class SesAccount {
     while ((this.sent[0] ?? now) < now - 86_400_000) this.sent.shift();
   }
 
+  private save(): void {
+    writeJson(this.file, Object.fromEntries(this.identities));
+  }
+
   private sentLast24Hours(): number {
     return this.sent.filter((at) => at >= Date.now() - 86_400_000).length;
   }
@@ -44,6 +53,7 @@ export class SesAccount {
     const identity = this.identities.get(name);
     if (!identity) return { status: 404, headers: { 'content-type': 'text/plain' }, body: `No SES identity ${name}` };
     identity.status = 'Success';
+    this.save();
     return {
       status: 200,
       headers: { 'content-type': 'text/plain' },
@@ -56,6 +66,7 @@ export class SesAccount {
     if (known) return known;
     const identity: Identity = { type: name.includes('@') ? 'EmailAddress' : 'Domain', status: 'Pending', token: crypto.randomUUID().replace(/-/g, '') };
     this.identities.set(name, identity);
+    this.save();
     if (identity.type === 'EmailAddress') await this.mailVerificationLink(name);
     return identity;
   }
@@ -95,6 +106,7 @@ export class SesAccount {
         return queryResponse(action, V1, { VerificationToken: (await this.add(required(parameters, 'Domain'))).token });
       case 'DeleteIdentity':
         this.identities.delete(required(parameters, 'Identity'));
+        this.save();
         return queryResponse(action, V1, {});
       case 'GetIdentityVerificationAttributes': {
         // A map in the query protocol: <entry><key/><value/></entry>.
@@ -173,6 +185,7 @@ export class SesAccount {
       }
       case 'DeleteEmailIdentity':
         if (!this.identities.delete(name)) throw new AwsRefusal(404, 'NotFoundException', `Email identity ${name} does not exist.`);
+        this.save();
         return ok({});
       default:
         return undefined;

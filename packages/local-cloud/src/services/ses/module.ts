@@ -1,6 +1,7 @@
 import type { LocalModule, ModuleCoverage } from '../../context';
 import { type SesLocal, startSesLocal } from '../../emulators/sesLocal';
 import { proxyTo } from '../../endpoint';
+import { persistedPath } from '../../persistence';
 import { SesAccount } from './identities';
 import { sesOperation, V1_ACCOUNT_ACTIONS } from './operations';
 
@@ -39,7 +40,7 @@ export function sesModule(): LocalModule {
     coverage: COVERAGE,
     emulator: true,
     async start(context) {
-      ses = await startSesLocal({ port: context.ports.ses });
+      ses = await startSesLocal({ port: context.ports.ses, inboxFile: persistedPath(context, 'inbox.jsonl'), log: context.log });
       const forward = proxyTo(ses.url);
       const account = new SesAccount(context);
       context.endpoint.route('ses', {

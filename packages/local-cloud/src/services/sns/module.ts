@@ -6,7 +6,7 @@ import { queryParameters } from '../../operations';
 import { queryResponse, toXml } from '../../xml';
 import { parsePolicy } from '../iam/policy';
 import { deliver, notificationsOf } from './delivery';
-import { snsOperation } from './operations';
+import { snsOperation, topicOfSubscription } from './operations';
 import { SnsSubscriptions } from './subscriptions';
 
 const COVERAGE = {
@@ -63,6 +63,7 @@ export function snsModule(): LocalModule {
         const SubscriptionArn = decodeURIComponent(match[1] ?? '');
         void topics
           .send(new UnsubscribeCommand({ SubscriptionArn }))
+          .then(() => kept.forget((arn) => arn === SubscriptionArn))
           .catch((error: Error) => context.log(`sns: unsubscribe ${SubscriptionArn}: ${error.message}`));
         return { status: 200, headers: { 'content-type': 'text/plain' }, body: `Unsubscribed ${SubscriptionArn}\n` };
       });
@@ -126,7 +127,8 @@ async function subscribe(
     const value = subscription[name];
     if (value !== undefined) attributes[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
-  await subscriptions?.subscribe(topicArn, Protocol, Endpoint, attributes);
+  // A restart under --persist meets the template's subscriptions again: CloudFormation would not resend their confirmations.
+  await subscriptions?.subscribe(topicArn, Protocol, Endpoint, attributes, { again: 'quietly' });
 }
 
 /** The properties of AWS::SNS::Subscription that are subscription attributes. */
@@ -167,6 +169,8 @@ async function answer(
   if (request.action === 'Publish' || request.action === 'PublishBatch') {
     for (const notification of notificationsOf(request, response)) await deliver(context, subscriptions, notification);
   }
+  if (request.action === 'Unsubscribe') subscriptions.forget((arn) => arn === get('SubscriptionArn'));
+  if (request.action === 'DeleteTopic') subscriptions.forget((arn) => topicOfSubscription(arn) === get('TopicArn'));
   if (request.action === 'GetSubscriptionAttributes') return withFilter(response, subscriptions.filterAttributes(get('SubscriptionArn')));
   if (request.action === 'ListSubscriptions' || request.action === 'ListSubscriptionsByTopic') return subscriptions.asAwsList(response);
   return response;

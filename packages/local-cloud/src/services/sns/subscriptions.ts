@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-sns';
 import type { CloudContext } from '../../context';
 import { AwsRefusal, type AwsResponse } from '../../operations';
+import { persistedPath, readJson, writeJson } from '../../persistence';
 import { xmlText } from '../../xml';
 import { mailFromAws } from '../ses/awsMail';
 import { filterPolicyRefusal, filterPolicyScopeRefusal } from './filterPolicyRules';
@@ -30,24 +31,42 @@ const DEFAULTS: Record<string, string> = { RawMessageDelivery: 'false', FilterPo
 const FAUXQS_NEVER = JSON.stringify({ 'delivered-by-the-local-cloud': [] });
 
 type Filter = { FilterPolicy?: string; FilterPolicyScope?: string };
+type KeptState = { filters: Record<string, Filter>; tokens: Record<string, string> };
 
 /**
  * Subscriptions as SNS keeps them, over fauxqs (which confirms only SQS subscriptions itself). As in
  * AWS, a same-account Lambda or SQS subscription is confirmed at once; an email subscription waits
  * for its recipient to open the link in the confirmation email SNS sends (or to call
  * ConfirmSubscription with the token in it), and nothing is delivered to it until then. Filter
- * policies are kept here, not in fauxqs (see filterPolicy.ts).
+ * policies are kept here, not in fauxqs (see filterPolicy.ts), in a file under --persist.
  */
 export class SnsSubscriptions {
   private readonly filters = new Map<string, Filter>();
   /** Confirmation tokens as SNS issues them (288 hex digits), to the subscription each confirms. */
   private readonly tokens = new Map<string, string>();
+  /** Under --persist, where the filters and tokens are kept (fauxqs keeps the subscriptions themselves). */
+  private readonly file: string | undefined;
 
   constructor(
     private readonly context: CloudContext,
     private readonly sns: SNSClient,
   ) {
     context.endpoint.localAction('GET', /^\/_local\/sns\/confirm$/, (_match, _body, query) => this.confirmFromLink(query));
+    this.file = persistedPath(context, 'sns.json');
+    const kept = readJson<KeptState>(this.file);
+    for (const [arn, filter] of Object.entries(kept?.filters ?? {})) this.filters.set(arn, filter);
+    for (const [token, arn] of Object.entries(kept?.tokens ?? {})) this.tokens.set(token, arn);
+  }
+
+  private save(): void {
+    writeJson(this.file, { filters: Object.fromEntries(this.filters), tokens: Object.fromEntries(this.tokens) } satisfies KeptState);
+  }
+
+  /** After Unsubscribe (or DeleteTopic): its filter and its pending tokens go with it. */
+  forget(subscriptionArns: (arn: string) => boolean): void {
+    for (const arn of [...this.filters.keys()]) if (subscriptionArns(arn)) this.filters.delete(arn);
+    for (const [token, arn] of [...this.tokens]) if (subscriptionArns(arn)) this.tokens.delete(token);
+    this.save();
   }
 
   /**
@@ -55,7 +74,13 @@ export class SnsSubscriptions {
    * checked, an existing subscription of the same endpoint answered again (refused if an attribute
    * asked for differs), the confirmation email sent (again, if still pending). Answers its ARN.
    */
-  async subscribe(topicArn: string, protocol: string, endpoint: string, attributes: Record<string, string> = {}): Promise<string> {
+  async subscribe(
+    topicArn: string,
+    protocol: string,
+    endpoint: string,
+    attributes: Record<string, string> = {},
+    options: { again?: 'quietly' } = {},
+  ): Promise<string> {
     const { FilterPolicy, FilterPolicyScope, ...rest } = attributes;
     const refusal =
       (FilterPolicyScope !== undefined ? filterPolicyScopeRefusal(FilterPolicyScope) : undefined) ??
@@ -68,12 +93,14 @@ export class SnsSubscriptions {
       const held = await this.attributesOf(existing);
       if (Object.entries(attributes).some(([name, value]) => same(name, value) !== same(name, held[name] ?? DEFAULTS[name] ?? '')))
         throw new AwsRefusal(400, 'InvalidParameter', 'Invalid parameter: Attributes Reason: Subscription already exists with different attributes');
+      if (options.again === 'quietly') return SubscriptionArn;
     } else {
       const Attributes = protocol === 'sqs' ? { ...rest, FilterPolicy: FAUXQS_NEVER } : rest;
       ({ SubscriptionArn = '' } = await this.sns
         .send(new SubscribeCommand({ TopicArn: topicArn, Protocol: protocol, Endpoint: endpoint, Attributes, ReturnSubscriptionArn: true }))
         .catch(asRefusal));
       this.filters.set(SubscriptionArn, { FilterPolicy, FilterPolicyScope });
+      this.save();
     }
     await this.subscribed({ SubscriptionArn, TopicArn: topicArn, Protocol: protocol, Endpoint: endpoint });
     return SubscriptionArn;
@@ -106,6 +133,7 @@ export class SnsSubscriptions {
   private tokenFor(subscriptionArn: string): string {
     const token = randomBytes(144).toString('hex');
     this.tokens.set(token, subscriptionArn);
+    this.save();
     return token;
   }
 
@@ -151,6 +179,7 @@ export class SnsSubscriptions {
     if (refusal) throw new AwsRefusal(400, 'InvalidParameter', `Invalid parameter: ${refusal}`);
     if (name === 'FilterPolicy' && value) await this.refuseBeyondFilterQuota(topicOfSubscription(subscriptionArn), subscriptionArn);
     this.filters.set(subscriptionArn, filter);
+    this.save();
   }
 
   /**

@@ -3,7 +3,9 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { localAuthorization } from '../../awsCall';
 import type { CloudContext, LocalModule } from '../../context';
 import { AwsRefusal, type AwsResponse, awsError, forwardJson, jsonOperation, type Operation, type SignedRequest } from '../../operations';
+import { persistedPath, RecordFolder } from '../../persistence';
 import { type EventLog, type Execution, executionPath, historyEvents } from './history';
+import { remainingWaitMs, resumedDefinition, resumePoint, withStartTime } from './resume';
 
 type Definition = ConstructorParameters<typeof StateMachine>[0];
 
@@ -20,16 +22,47 @@ interface LocalStateMachine {
 
 const LAMBDA_INVOKE = /^arn:aws[a-z-]*:states:::lambda:invoke$/;
 
+/** An execution as --persist keeps it: everything but the handle that stops its run. */
+type SavedExecution = Omit<Execution, 'abort'>;
+
+/** A run that goes on from a state of a saved execution (see resume.ts). */
+interface Resume {
+  state: string;
+  input: unknown;
+  /** When the state was entered before the local cloud stopped: it is entered again, its first entry stays the one in the history. */
+  enteredAt?: number;
+}
+
+/** Saves an execution as it is now (under --persist; a no-op without it). */
+type Save = (execution: Execution) => void;
+
 /**
  * Step Functions from the templates, run by aws-local-stepfunctions. Every Task state calls the local
  * Lambda Invoke API through the endpoint (so calls are counted as the state machine's); the
  * `arn:aws:states:::lambda:invoke` integration gets its Payload unwrapped and the result wrapped as
  * AWS does. StartExecution, DescribeExecution, GetExecutionHistory, ListExecutions and StopExecution
  * are served on the endpoint with AWS's execution-name rules.
+ *
+ * Under --persist every execution is kept, as AWS keeps it, one file each in <persist>/stepfunctions,
+ * written synchronously at its start, at every event and at its end: a kill -9 at any moment leaves
+ * its last step. A start reads them back: the ended ones answer as before (their names stay taken),
+ * the running ones go on from the top-level state that was running (see resume.ts), or fail with
+ * States.Runtime when their state machine or that state is no longer in the templates.
  */
 export function stepFunctionsModule(): LocalModule {
   const executions = new Map<string, Execution>();
   const machines = new Map<string, LocalStateMachine>();
+  let saved = new RecordFolder<SavedExecution>(undefined);
+  /** Found RUNNING on disk at the start: resumed once the state machines exist. */
+  const interrupted: Execution[] = [];
+  // Once the local cloud stops, the runs it aborts are not ended: on disk they stay RUNNING, to go on at the next start.
+  let stopped = false;
+  const save: Save = (execution) => {
+    if (stopped) return;
+    const { abort: _abort, ...record } = execution;
+    saved.write(execution.executionArn, record);
+  };
+  let run: (machine: LocalStateMachine, execution: Execution, resume?: Resume) => void = () => undefined;
   return {
     name: 'stepfunctions',
     coverage: {
@@ -44,36 +77,86 @@ export function stepFunctionsModule(): LocalModule {
     },
     needs: ['lambda'],
     async start(context) {
-      const run = (machine: LocalStateMachine, execution: Execution) => {
-        const handlers = taskHandlers(context, machine, execution);
-        const running = machine.machine.run(execution.input as Parameters<StateMachine['run']>[0], {
-          overrides: { taskResourceLocalHandlers: handlers },
-          noThrowOnAbort: true,
-          context: {
-            Execution: {
-              Id: execution.executionArn,
-              Name: execution.name,
-              Input: execution.input as never,
-              StartTime: new Date(execution.startDate).toISOString(),
-            },
-          },
-        });
+      saved = new RecordFolder<SavedExecution>(persistedPath(context, 'stepfunctions'));
+      // Read before the endpoint answers for them: a name taken before the restart is still taken.
+      for (const record of saved.all()) {
+        const execution: Execution = { ...record };
+        executions.set(execution.executionArn, execution);
+        if (execution.status === 'RUNNING') interrupted.push(execution);
+      }
+      run = (machine, execution, resume) => {
+        const handlers = taskHandlers(context, machine, execution, save);
+        const executionContext = {
+          Id: execution.executionArn,
+          Name: execution.name,
+          Input: execution.input as never,
+          StartTime: new Date(execution.startDate).toISOString(),
+        };
+        const options = { overrides: { taskResourceLocalHandlers: handlers }, noThrowOnAbort: true, context: { Execution: executionContext } };
+        const input = execution.input as Parameters<StateMachine['run']>[0];
+        let keep = (_event: EventLog) => true;
+        let running: ReturnType<StateMachine['run']>;
+        if (!resume) running = machine.machine.run(input, options);
+        else {
+          const { definition, entry } = resumedDefinition(machine.definition, resume.state, resume.input, execution.startDate);
+          const state = machine.definition.States[resume.state];
+          const waitMs =
+            state && resume.enteredAt !== undefined ? remainingWaitMs(state, resume.enteredAt, resume.input, { Execution: executionContext }) : undefined;
+          if (waitMs !== undefined) {
+            // Only this entry of the Wait waits what is left: the library reads the override as each Wait state of that name starts.
+            let left: number | undefined = waitMs;
+            const waitTimeOverrides = {};
+            Object.defineProperty(waitTimeOverrides, resume.state, {
+              enumerable: true,
+              get: () => {
+                const once = left;
+                left = undefined;
+                return once;
+              },
+            });
+            Object.assign(options.overrides, { waitTimeOverrides });
+          }
+          // One execution in the history: not the resumed run's own start, its entry state, nor (for a state entered before) its entry again.
+          let skipStart = execution.events.some((event) => event.type === 'ExecutionStarted');
+          let skipEntry = resume.enteredAt !== undefined;
+          keep = (event) => {
+            const topLevel = 'state' in event && event.index === undefined;
+            if (topLevel && event.state.name === entry) return false;
+            if (skipStart && event.type === 'ExecutionStarted') {
+              skipStart = false;
+              return false;
+            }
+            if (skipEntry && topLevel && event.type === 'StateEntered' && event.state.name === resume.state) {
+              skipEntry = false;
+              return false;
+            }
+            return true;
+          };
+          const resumed = new StateMachine(definition, { validationOptions: { noValidate: true } });
+          running = withStartTime(execution.startDate, () => resumed.run(input, options));
+        }
         execution.abort = running.abort;
         void (async () => {
-          for await (const event of running.eventLogs as AsyncGenerator<EventLog>) execution.events.push(event);
+          for await (const event of running.eventLogs as AsyncGenerator<EventLog>) {
+            if (!keep(event)) continue;
+            execution.events.push(event);
+            save(execution);
+          }
         })();
         running.result
           .then((output) => {
-            if (execution.status === 'RUNNING') Object.assign(execution, { status: 'SUCCEEDED', output });
+            if (execution.status === 'RUNNING' && !stopped) Object.assign(execution, { status: 'SUCCEEDED', output });
           })
           .catch((error: Error & { cause?: unknown }) => {
-            if (execution.status !== 'RUNNING') return;
+            if (execution.status !== 'RUNNING' || stopped) return;
             // The library wraps what failed the execution (a Fail state's Error and Cause, say).
             const failure = error.name === 'ExecutionError' && error.cause instanceof Error ? error.cause : error;
             Object.assign(execution, { status: 'FAILED', error: failure.name, cause: failure.message });
           })
           .finally(() => {
+            if (stopped) return;
             execution.stopDate = Date.now();
+            save(execution);
             context.log(`[states] ${executionPath(execution)}`);
           });
       };
@@ -85,7 +168,7 @@ export function stepFunctionsModule(): LocalModule {
         accessDenied: { status: 400, code: 'AccessDeniedException' },
         handle: async (request) => {
           const input = JSON.parse(request.body.toString() || '{}') as Record<string, string | undefined>;
-          return api(request.action, input, machines, executions, run);
+          return api(request.action, input, machines, executions, run, save);
         },
       });
       context.endpoint.localApi('executions', () => [...executions.values()].map((execution) => ({ ...describe(execution), path: executionPath(execution) })));
@@ -117,7 +200,33 @@ export function stepFunctionsModule(): LocalModule {
         context.log(`state machine ${name}`);
       },
     },
+    async started(context) {
+      for (const execution of interrupted.splice(0)) {
+        if (execution.status !== 'RUNNING') continue; // Stopped through the API meanwhile.
+        const machineName = execution.stateMachineArn.split(':').pop() ?? execution.stateMachineArn;
+        const machine = machines.get(execution.stateMachineArn);
+        const point = machine ? resumePoint(execution, machine.definition, machineName) : undefined;
+        if (!machine || !point || point.kind === 'impossible') {
+          const why = point?.kind === 'impossible' ? point.reason : `its state machine ${machineName} is no longer in the templates`;
+          const cause = `The local cloud stopped while it ran, and it could not be resumed because ${why}`;
+          const stopDate = Date.now();
+          execution.events.push({ type: 'ExecutionFailed', timestamp: stopDate, Error: 'States.Runtime', Cause: cause });
+          Object.assign(execution, { status: 'FAILED', error: 'States.Runtime', cause, stopDate });
+        } else if (point.kind === 'ended') {
+          // Killed as it ended: its last event tells how.
+          const { kind: _kind, at, ...end } = point;
+          Object.assign(execution, end, { stopDate: at });
+        } else {
+          run(machine, execution, point);
+          context.log(`[states] resumed ${machineName} ${execution.name} at ${point.state} (the local cloud stopped while it ran)`);
+          continue;
+        }
+        save(execution);
+        context.log(`[states] ${executionPath(execution)}`);
+      }
+    },
     async stop() {
+      stopped = true;
       for (const execution of executions.values()) if (execution.status === 'RUNNING') execution.abort?.();
     },
   };
@@ -165,6 +274,7 @@ function api(
   machines: Map<string, LocalStateMachine>,
   executions: Map<string, Execution>,
   run: (machine: LocalStateMachine, execution: Execution) => void,
+  save: Save,
 ): AwsResponse {
   const execution = input.executionArn ? executions.get(input.executionArn) : undefined;
   switch (action) {
@@ -200,6 +310,7 @@ function api(
         taskEvents: [],
       };
       executions.set(executionArn, created);
+      save(created);
       run(machine, created);
       return ok({ executionArn, startDate: created.startDate / 1000 });
     }
@@ -247,6 +358,7 @@ function api(
       if (!execution) return awsError(400, 'ExecutionDoesNotExist', `Execution Does Not Exist: '${input.executionArn}'`);
       if (execution.status === 'RUNNING') {
         Object.assign(execution, { status: 'ABORTED', error: input.error, cause: input.cause, stopDate: Date.now() });
+        save(execution);
         execution.abort?.();
       }
       return ok({ stopDate: (execution.stopDate ?? Date.now()) / 1000 });
@@ -256,7 +368,7 @@ function api(
 }
 
 /** A local handler for every Task state: Lambda through the endpoint's Invoke API. */
-function taskHandlers(context: CloudContext, machine: LocalStateMachine, execution: Execution) {
+function taskHandlers(context: CloudContext, machine: LocalStateMachine, execution: Execution, save: Save) {
   const handlers: Record<string, (input: unknown) => Promise<never>> = {};
   const visit = (states: Record<string, { Type: string; Resource?: string; Iterator?: unknown; ItemProcessor?: unknown; Branches?: unknown[] }>) => {
     for (const [stateName, state] of Object.entries(states)) {
@@ -264,8 +376,10 @@ function taskHandlers(context: CloudContext, machine: LocalStateMachine, executi
         const resource = state.Resource;
         handlers[stateName] = async (input) => {
           // The Task's own events, as GetExecutionHistory shows them between the state's entry and exit.
-          const task = (type: string, details: Record<string, unknown>) =>
+          const task = (type: string, details: Record<string, unknown>) => {
             execution.taskEvents.push({ state: stateName, type, timestamp: Date.now(), details });
+            save(execution);
+          };
           const kind = { resourceType: 'lambda', resource: LAMBDA_INVOKE.test(resource) ? 'invoke' : resource };
           task('TaskScheduled', { ...kind, region: context.region, parameters: JSON.stringify(input) });
           task('TaskStarted', kind);

@@ -1,0 +1,80 @@
+// The local cloud as its CLI runs it, in a process of its own, so that a test can kill it (-9) at any
+// moment and start it again on the same folder, as a developer's Ctrl-C or a crash would.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type LocalCloudState, portsFrom, stateFile } from '../../src/index';
+
+const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+
+export interface ChildCloud {
+  state: LocalCloudState;
+  /** Everything it printed so far. */
+  output(): string;
+  /** SIGKILL: no handler runs, nothing is flushed or closed. */
+  kill9(): Promise<void>;
+  /** Ctrl-C. */
+  stop(): Promise<void>;
+}
+
+export async function startChildCloud(options: { root: string; portBase: number; persistDir: string; services?: string[] }): Promise<ChildCloud> {
+  const file = stateFile(options.root, portsFrom(options.portBase).endpoint);
+  const args = ['--import', 'tsx', cli, 'start', '--root', options.root, '--port-base', String(options.portBase), '--persist-dir', options.persistDir];
+  if (options.services) args.push('--services', options.services.join(','));
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  let printed = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  const ended = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 90_000;
+  while (!printed.includes('local cloud ready')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the local cloud did not start:\n${printed}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!existsSync(file)) throw new Error(`the local cloud printed ready without ${file}`);
+  const state = JSON.parse(readFileSync(file, 'utf8')) as LocalCloudState;
+  return {
+    state,
+    output: () => printed,
+    kill9: async () => {
+      const killed = killTree(child, 'SIGKILL');
+      await ended;
+      // Their ports are free once every one of them is gone.
+      while (killed.some((pid) => existsSync(`/proc/${pid}/stat`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')))
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    },
+    stop: async () => {
+      child.kill('SIGINT');
+      await ended;
+    },
+  };
+}
+
+/** The local cloud and the emulators it started (DynamoDB Local, cognito-local): a kill takes them all, as a crash of the machine would. */
+function killTree(child: ChildProcess, signal: NodeJS.Signals): number[] {
+  const children = (pid: number): number[] => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  const all: number[] = [];
+  const visit = (pid: number) => {
+    all.push(pid);
+    for (const next of children(pid)) visit(next);
+  };
+  visit(child.pid ?? 0);
+  for (const pid of all) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone already.
+    }
+  }
+  return all;
+}
