@@ -4,8 +4,6 @@ import type { User } from './domain/model';
 
 const ses = sesClient();
 const sender = required('SENDER_EMAIL');
-/** Longer than any function that sends applicant emails can run (afterBooking: 30 s). */
-const STALE_CLAIM_MS = 60_000;
 
 /**
  * The one email to an applicant about their application (booked, or not chosen): claimed on the
@@ -13,19 +11,21 @@ const STALE_CLAIM_MS = 60_000;
  * after, given back when SES refuses it. A duplicate delivery sends nothing. A claim another
  * invocation holds is an error, so the message or stream record comes back later instead of being
  * acknowledged without its email. 'sent' leaves the claim to be marked SENT by the caller
- * (markEmailsSent), so a queue batch marks all of its emails in one call.
+ * (markEmailsSent), so a queue batch marks all of its emails in one call. The lease is the caller's:
+ * longer than it can run, so a claim outlives the invocation that holds it, and no longer than its
+ * retries last, so an invocation that died holding it does not leave the email unsent.
  */
 export async function sendApplicantEmail(
   application: { jobId: string; nanny: string },
   recipient: User | undefined,
   compose: (user: User) => ComposedEmail,
-  claimedAlready = false,
+  claim: { leaseMs: number; claimedAlready?: boolean },
 ): Promise<'sent' | 'already sent' | 'no user' | 'deactivated'> {
   const { jobId, nanny } = application;
-  if (!claimedAlready) {
-    const claim = await store.applications.claimEmail(jobId, nanny, Date.now(), STALE_CLAIM_MS);
-    if (claim === 'sent') return 'already sent';
-    if (claim === 'sending') throw new Error(`The email to ${nanny} about job ${jobId} is being sent by another invocation`);
+  if (!claim.claimedAlready) {
+    const claimed = await store.applications.claimEmail(jobId, nanny, Date.now(), claim.leaseMs);
+    if (claimed === 'sent') return 'already sent';
+    if (claimed === 'sending') throw new Error(`The email to ${nanny} about job ${jobId} is being sent by another invocation`);
   }
   if (!recipient) {
     await store.applications.releaseEmail(jobId, nanny);

@@ -5,6 +5,7 @@ import { emailApplicantOnce } from '../applicantEmail';
 import { queueDeclines } from '../declines';
 import { required, sqsClient, store } from '../dependencies';
 import { acceptedEmail } from '../domain/emails';
+import { ACCEPTED_EMAIL_LEASE_MS } from '../emailLeases';
 
 const queueUrl = required('DECLINES_QUEUE_URL');
 const sqs = sqsClient();
@@ -24,7 +25,7 @@ async function afterBooking(image: unknown): Promise<{ job: string; declining: n
     queueDeclines({ sqs, queueUrl, store }, { id, title }, bookedNanny),
     store.users
       .get(bookedNanny)
-      .then((user) => emailApplicantOnce({ jobId: id, nanny: bookedNanny }, user, (to) => acceptedEmail({ name: to.name, title, startsAt }))),
+      .then((user) => emailApplicantOnce({ jobId: id, nanny: bookedNanny }, user, (to) => acceptedEmail({ name: to.name, title, startsAt }), { leaseMs: ACCEPTED_EMAIL_LEASE_MS })),
   ]);
   if (declining.status === 'rejected' || bookedEmail.status === 'rejected') {
     throw new Error([declining, bookedEmail].flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message] : [])).join('; '));

@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { sendApplicantEmail } from '../applicantEmail';
 import { store } from '../dependencies';
 import { declinedEmail } from '../domain/emails';
+import { DECLINE_EMAIL_LEASE_MS } from '../emailLeases';
 import type { User } from '../domain/model';
 
 const decline = z.object({ jobId: z.string().check(z.minLength(1)), nanny: z.string().check(z.minLength(1)), title: z.string() });
@@ -31,7 +32,10 @@ async function declineOne(
   // a message whose decline stuck but whose email failed sends the email on its next receive.
   const { status, claimed } = await store.applications.declineClaimingEmail(jobId, nanny, Date.now());
   if (status !== 'DECLINED') return 'unchanged';
-  return sendApplicantEmail({ jobId, nanny }, recipient, (user) => declinedEmail({ name: user.name, title }), claimed);
+  return sendApplicantEmail({ jobId, nanny }, recipient, (user) => declinedEmail({ name: user.name, title }), {
+    leaseMs: DECLINE_EMAIL_LEASE_MS,
+    claimedAlready: claimed,
+  });
 }
 
 /** Marks the batch's sent emails SENT in one call; if that fails, each alone, and a message whose mark fails is retried. */

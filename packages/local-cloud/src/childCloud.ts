@@ -3,14 +3,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type LocalCloudState, portsFrom, stateFile } from '../../src/index';
+import { type LocalCloudState, portsFrom, stateFile } from './index';
 
-const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
 export interface ChildCloud {
   state: LocalCloudState;
   /** Everything it printed so far. */
   output(): string;
+  /** Points the tests' helpers (testCloud(), the service's steps) at this cloud, as the Jest setup does for the shared one. */
+  useForTests(): void;
   /** SIGKILL: no handler runs, nothing is flushed or closed. */
   kill9(): Promise<void>;
   /** Ctrl-C. */
@@ -21,7 +23,7 @@ export async function startChildCloud(options: { root: string; portBase: number;
   const file = stateFile(options.root, portsFrom(options.portBase).endpoint);
   const args = ['--import', 'tsx', cli, 'start', '--root', options.root, '--port-base', String(options.portBase), '--persist-dir', options.persistDir];
   if (options.services) args.push('--services', options.services.join(','));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NODE_OPTIONS: '' } });
   let printed = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     printed += chunk.toString();
@@ -40,6 +42,14 @@ export async function startChildCloud(options: { root: string; portBase: number;
   return {
     state,
     output: () => printed,
+    useForTests: () => {
+      process.env.LOCAL_CLOUD_ENDPOINT = state.urls.endpoint;
+      process.env.LOCAL_CLOUD_INBOX = state.urls.inbox;
+      process.env.LOCAL_CLOUD_URLS = JSON.stringify(state.urls);
+      for (const [name, url] of Object.entries(state.urls))
+        if (name.endsWith('.httpApi')) process.env[`LOCAL_CLOUD_HTTP_${name.replace('.httpApi', '').replace(/-/g, '_').toUpperCase()}`] = url;
+      process.env.AWS_ENDPOINT_URL = state.urls.endpoint;
+    },
     kill9: async () => {
       const killed = killTree(child, 'SIGKILL');
       await ended;
