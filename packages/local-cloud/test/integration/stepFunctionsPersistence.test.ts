@@ -16,10 +16,10 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from '@jest/globals';
+import { type ChildCloud, startChildCloud } from '../../src/childCloud';
 import { startLocalCloud } from '../../src/index';
 import type { CfnResource } from '../../src/services/cloudformation/template';
 import { until } from '../../src/testing';
-import { type ChildCloud, startChildCloud } from '../../src/childCloud';
 import { fixtureFunction, fixtureRole, fixtureRoot } from '../support/fixtureCloud';
 
 // Each start on ports of its own (fetch keeps sockets to a port alive, past the process behind it).

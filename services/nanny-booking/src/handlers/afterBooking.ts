@@ -25,7 +25,11 @@ async function afterBooking(image: unknown): Promise<{ job: string; declining: n
     queueDeclines({ sqs, queueUrl, store }, { id, title }, bookedNanny),
     store.users
       .get(bookedNanny)
-      .then((user) => emailApplicantOnce({ jobId: id, nanny: bookedNanny }, user, (to) => acceptedEmail({ name: to.name, title, startsAt }), { leaseMs: ACCEPTED_EMAIL_LEASE_MS })),
+      .then((user) =>
+        emailApplicantOnce({ jobId: id, nanny: bookedNanny }, user, (to) => acceptedEmail({ name: to.name, title, startsAt }), {
+          leaseMs: ACCEPTED_EMAIL_LEASE_MS,
+        }),
+      ),
   ]);
   if (declining.status === 'rejected' || bookedEmail.status === 'rejected') {
     throw new Error([declining, bookedEmail].flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message] : [])).join('; '));

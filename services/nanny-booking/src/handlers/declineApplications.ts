@@ -4,8 +4,8 @@ import * as z from 'zod/mini';
 import { sendApplicantEmail } from '../applicantEmail';
 import { store } from '../dependencies';
 import { declinedEmail } from '../domain/emails';
-import { DECLINE_EMAIL_LEASE_MS } from '../emailLeases';
 import type { User } from '../domain/model';
+import { DECLINE_EMAIL_LEASE_MS } from '../emailLeases';
 
 const decline = z.object({ jobId: z.string().check(z.minLength(1)), nanny: z.string().check(z.minLength(1)), title: z.string() });
 const sqsEvent = z.object({ Records: z.array(z.object({ messageId: z.string(), body: z.string() })) });

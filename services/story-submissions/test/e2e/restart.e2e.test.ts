@@ -37,7 +37,15 @@ describe('a submission when the local cloud is killed mid-way', () => {
         attachments: [{ filename: 'lighthouse.docx', content: randomBytes(32 * 1024), contentType: DOCX }],
       });
       // Every read of the stored message fails until the kill (a fault lives in the running cloud only).
-      await injectFault({ service: 's3', action: 'GetObject', caller: PROCESS, count: 1000, status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' });
+      await injectFault({
+        service: 's3',
+        action: 'GetObject',
+        caller: PROCESS,
+        count: 1000,
+        status: 503,
+        code: 'SlowDown',
+        message: 'Please reduce your request rate.',
+      });
       await deliver(raw);
       const running = cloud;
       await until(
@@ -60,7 +68,12 @@ describe('a submission when the local cloud is killed mid-way', () => {
       expect(submission).toMatchObject({ state: 'unread', title: 'The Lighthouse Keeper', authorEmail: from });
       expect((await waitForEmails(from)).map((email) => email.subject)).toEqual(['We received your submission: The Lighthouse Keeper']);
       expect((await emailsTo(EDITOR)).filter((email) => email.subject === 'New submission: The Lighthouse Keeper by Kim Author')).toHaveLength(1);
-      expect(await until(async () => readdirSync(join(persistDir, 'lambda-async')), (left) => left.length === 0)).toEqual([]);
+      expect(
+        await until(
+          async () => readdirSync(join(persistDir, 'lambda-async')),
+          (left) => left.length === 0,
+        ),
+      ).toEqual([]);
     } finally {
       await cloud?.stop();
     }
