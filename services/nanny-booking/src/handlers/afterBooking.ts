@@ -15,21 +15,21 @@ const streamEvent = z.object({
 });
 const bookedJob = z.object({ id: z.string(), title: z.string(), startsAt: z.string(), bookedNanny: z.string() });
 
+/** The booked nanny's email, once, under a lease as long as the accepted email's. */
+function emailBooked(user: Parameters<typeof emailApplicantOnce>[1], job: z.infer<typeof bookedJob>) {
+  const email = (to: { name: string }) => acceptedEmail({ name: to.name, title: job.title, startsAt: job.startsAt });
+  return emailApplicantOnce({ jobId: job.id, nanny: job.bookedNanny }, user, email, { leaseMs: ACCEPTED_EMAIL_LEASE_MS });
+}
+
 /** What follows one booking: the others' applications to the declines queue, and the booked nanny's email. */
 async function afterBooking(image: unknown): Promise<{ job: string; declining: number; bookedEmail: string }> {
   const job = parse(bookedJob, unmarshall((image ?? {}) as Parameters<typeof unmarshall>[0]));
   if (!job.ok) throw new Error(`Not a booked job: ${job.problems}`);
-  const { id, title, startsAt, bookedNanny } = job.value;
+  const { id, title, bookedNanny } = job.value;
   // Both are attempted; either failing fails the record, and the retry repeats only what is not done.
   const [declining, bookedEmail] = await Promise.allSettled([
     queueDeclines({ sqs, queueUrl, store }, { id, title }, bookedNanny),
-    store.users
-      .get(bookedNanny)
-      .then((user) =>
-        emailApplicantOnce({ jobId: id, nanny: bookedNanny }, user, (to) => acceptedEmail({ name: to.name, title, startsAt }), {
-          leaseMs: ACCEPTED_EMAIL_LEASE_MS,
-        }),
-      ),
+    store.users.get(bookedNanny).then((user) => emailBooked(user, job.value)),
   ]);
   if (declining.status === 'rejected' || bookedEmail.status === 'rejected') {
     throw new Error([declining, bookedEmail].flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message] : [])).join('; '));
