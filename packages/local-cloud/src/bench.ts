@@ -76,6 +76,26 @@ export function cloudProcess(pid: number): number {
   }
 }
 
+/** Every process of the tree under pid (itself first), with a short command line; Linux only (/proc). */
+export function cloudTree(pid: number): Array<{ pid: number; command: string }> {
+  const children = (parent: number): number[] => {
+    try {
+      return readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  const tree: Array<{ pid: number; command: string }> = [];
+  const visit = (current: number) => {
+    const argv = readFileSync(`/proc/${current}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const command = argv.map((arg) => (arg.length > 60 ? `...${arg.slice(-40)}` : arg)).join(' ');
+    tree.push({ pid: current, command: command.length > 140 ? `${command.slice(0, 140)}...` : command });
+    for (const child of children(current)) visit(child);
+  };
+  visit(pid);
+  return tree;
+}
+
 /** A process's resident memory now and at its peak (VmRSS and VmHWM of /proc), in MiB; Linux only. */
 export function residentMemory(pid: number): { rssMiB: number; peakMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -6,6 +6,7 @@ import { answerUnparsable } from './unparsable';
 
 export type { Fault } from './client';
 export { type AwsResponse, awsError } from './operations';
+export { proxyTo } from './proxy';
 
 /** A request as a service's handler gets it: signed, parsed into one operation, authorized. */
 export interface AwsRequest extends SignedRequest {
@@ -254,9 +255,6 @@ function protocolOf(req: IncomingMessage, url: URL, body: Buffer): ErrorProtocol
   return url.searchParams.has('Action') || form?.has('Action') ? 'query' : 'json';
 }
 
-/** How long an emulator may take to answer one request: beyond SQS's longest poll (20 s), short of never. */
-const EMULATOR_TIMEOUT_MS = 60_000;
-
 /**
  * An operation of a real service that the local cloud does not emulate, refused as AWS refuses an
  * operation it does not know, in the service's protocol (S3 says NotImplemented).
@@ -265,47 +263,4 @@ function unknownOperation(service: string, operation: string, protocol: ErrorPro
   const message = `The local cloud does not emulate ${service} ${operation} (see "What the local cloud covers" in the README)`;
   if (protocol === 's3') return awsError(501, 'NotImplemented', message, protocol);
   return awsError(400, protocol === 'query' ? 'InvalidAction' : 'UnknownOperationException', message, protocol);
-}
-
-/**
- * Forwards a request to an emulator that speaks the AWS protocol itself. The credential is replaced
- * by one local key: emulators may reject keys they dislike (DynamoDB Local takes letters and digits
- * only), and the endpoint has already read who the caller is.
- */
-export function proxyTo(baseUrl: string, timeoutMs = EMULATOR_TIMEOUT_MS): (request: AwsRequest) => Promise<AwsResponse> {
-  return async (request) => {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(request.headers)) {
-      // Hop-by-hop headers stay here; Expect (S3 sends 100-continue) is answered by this server, not forwarded.
-      if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding', 'expect'].includes(name)) continue;
-      headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const authorization = headers.get('authorization');
-    if (authorization) headers.set('authorization', authorization.replace(/Credential=[^/]+\//, 'Credential=local/'));
-    const query = request.query.toString();
-    let response: Response;
-    try {
-      response = await fetch(`${baseUrl}${request.path}${query ? `?${query}` : ''}`, {
-        method: request.method,
-        headers,
-        body: ['GET', 'HEAD'].includes(request.method) ? undefined : request.body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      // No request may hang, and an emulator that is gone is a service that is unavailable.
-      const timedOut = (error as Error).name === 'TimeoutError';
-      throw new AwsRefusal(
-        503,
-        'ServiceUnavailable',
-        `The local ${request.service} ${timedOut ? `did not answer within ${timeoutMs / 1000} s` : `is unavailable (${(error as Error).message})`}`,
-      );
-    }
-    const responseHeaders: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      // fetch has decoded the body, so its length is the one sent on; a HEAD's length is the object's.
-      if (name === 'content-length' && request.method !== 'HEAD') return;
-      if (!['transfer-encoding', 'connection', 'content-encoding'].includes(name)) responseHeaders[name] = value;
-    });
-    return { status: response.status, headers: responseHeaders, body: Buffer.from(await response.arrayBuffer()) };
-  };
 }
