@@ -3,4 +3,5 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
-exec pnpm exec tsx packages/local-cloud/src/cli.ts start "$@"
+# node itself, not pnpm exec or the tsx CLI: either would stay alive as a parent process (~160 MB idle).
+exec node --import tsx packages/local-cloud/src/cli.ts start "$@"

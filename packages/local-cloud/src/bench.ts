@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { portsFrom } from './ports';
+import { processTree } from './processes';
 import { readState } from './state';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -22,7 +23,8 @@ export interface BenchCloud {
 export async function startBenchCloud(portBase: number, checkout = root): Promise<BenchCloud> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [`${checkout}/node_modules/tsx/dist/cli.mjs`, 'packages/local-cloud/src/cli.ts', 'start', '--port-base', String(portBase)],
+    // As npm run dev starts it: node with tsx's loader, no wrapper process.
+    ['--import', 'tsx', 'packages/local-cloud/src/cli.ts', 'start', '--port-base', String(portBase)],
     {
       cwd: checkout,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -52,8 +54,8 @@ export async function startBenchCloud(portBase: number, checkout = root): Promis
 }
 
 /**
- * The local cloud's own process under a CLI started through tsx (which runs it in a child): the
- * deepest process of the tree whose command line names the CLI. Linux only (/proc).
+ * The local cloud's own process: the deepest process of the tree whose command line names the CLI
+ * (a baseline may run it under the tsx CLI, which runs it in a child). Linux only (/proc).
  */
 export function cloudProcess(pid: number): number {
   const children = (parent: number) =>
@@ -78,22 +80,11 @@ export function cloudProcess(pid: number): number {
 
 /** Every process of the tree under pid (itself first), with a short command line; Linux only (/proc). */
 export function cloudTree(pid: number): Array<{ pid: number; command: string }> {
-  const children = (parent: number): number[] => {
-    try {
-      return readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  };
-  const tree: Array<{ pid: number; command: string }> = [];
-  const visit = (current: number) => {
+  return processTree(pid).map((current) => {
     const argv = readFileSync(`/proc/${current}/cmdline`, 'utf8').split('\0').filter(Boolean);
     const command = argv.map((arg) => (arg.length > 60 ? `...${arg.slice(-40)}` : arg)).join(' ');
-    tree.push({ pid: current, command: command.length > 140 ? `${command.slice(0, 140)}...` : command });
-    for (const child of children(current)) visit(child);
-  };
-  visit(pid);
-  return tree;
+    return { pid: current, command: command.length > 140 ? `${command.slice(0, 140)}...` : command };
+  });
 }
 
 /** A process's resident memory now and at its peak (VmRSS and VmHWM of /proc), in MiB; Linux only. */

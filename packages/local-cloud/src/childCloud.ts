@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type LocalCloudState, portsFrom, stateFile } from './index';
+import { processTree } from './processes';
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
@@ -66,19 +67,7 @@ export async function startChildCloud(options: { root: string; portBase: number;
 
 /** The local cloud and the emulators it started (DynamoDB Local, cognito-local): a kill takes them all, as a crash of the machine would. */
 function killTree(child: ChildProcess, signal: NodeJS.Signals): number[] {
-  const children = (pid: number): number[] => {
-    try {
-      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  };
-  const all: number[] = [];
-  const visit = (pid: number) => {
-    all.push(pid);
-    for (const next of children(pid)) visit(next);
-  };
-  visit(child.pid ?? 0);
+  const all = processTree(child.pid ?? 0);
   for (const pid of all) {
     try {
       process.kill(pid, signal);

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CFN_LINT_MISSING, checksReport, checkTemplates, describeFinding } from './checks/index';
+import { CFN_LINT_MISSING, checksReport, checkTemplates, describeFinding, type TemplateChecks } from './checks/index';
 import { type CloudContext, FunctionRegistry, type LocalModule } from './context';
 import { Endpoint } from './endpoint';
 import { portsFrom } from './ports';
@@ -58,6 +58,21 @@ const SERVED_SERVICES = [
   'cloudformation',
 ];
 
+/** The services whose templates fail the checks a deploy would fail, with their findings (logged): they are not started. */
+function refusedServices(checked: TemplateChecks, log: (line: string) => void): Record<string, string[]> {
+  const refused: Record<string, string[]> = {};
+  for (const [service, findings] of checked.findings) if (findings.length) refused[service] = findings.map(describeFinding);
+  if (Object.keys(refused).length) {
+    for (const line of checksReport(checked)) log(line);
+    log(`NOT STARTED: ${Object.keys(refused).join(', ')}: their templates fail the checks a deploy would fail (fix them, then npm run package)`);
+  }
+  if (!checked.cfnLint) {
+    if (process.env.CI === 'true') throw new Error(`${CFN_LINT_MISSING} (CI=true: the check is required)`);
+    log(`\u001b[1;33m!!! ${CFN_LINT_MISSING}\u001b[0m`);
+  }
+  return refused;
+}
+
 /**
  * Starts one local AWS account: the template checks (a service whose template fails them is not
  * started), the emulators, then every resource of every compiled template in the order
@@ -69,18 +84,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const region = options.region ?? 'us-east-1';
   const log = options.log ?? ((line: string) => console.log(line));
   const ports = portsFrom(options.portBase ?? 4566);
-  const checked = await checkTemplates(options.root, loadTemplates(options.root, options.services));
-  const refused: Record<string, string[]> = {};
-  for (const [service, findings] of checked.findings) if (findings.length) refused[service] = findings.map(describeFinding);
-  if (Object.keys(refused).length) {
-    for (const line of checksReport(checked)) log(line);
-    log(`NOT STARTED: ${Object.keys(refused).join(', ')}: their templates fail the checks a deploy would fail (fix them, then npm run package)`);
-  }
-  if (!checked.cfnLint) {
-    if (process.env.CI === 'true') throw new Error(`${CFN_LINT_MISSING} (CI=true: the check is required)`);
-    log(`\u001b[1;33m!!! ${CFN_LINT_MISSING}\u001b[0m`);
-  }
-  const templates = loadTemplates(options.root, options.services).filter((template) => !refused[template.service]);
+  const loaded = loadTemplates(options.root, options.services);
+  // The checks (cfn-lint is a Python start of ~1 s) run while the emulators start: those need only
+  // to know whether any template has a table or a user pool; no resource is made before the checks.
+  const checking = checkTemplates(options.root, loaded);
+  // Handled where it is awaited, below; until then a failure must not count as unhandled.
+  checking.catch(() => undefined);
   const persistDir = options.persist || options.persistDir ? (options.persistDir ?? join(options.root, '.local-cloud')) : undefined;
   if (persistDir) mkdirSync(persistDir, { recursive: true });
   const iam = new AccessControl(region);
@@ -89,8 +98,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     region,
     ports,
     persistDir,
-    templates,
-    resolvers: new Map(templates.map((template) => [template.service, new Resolver(template, region)])),
+    templates: loaded,
+    resolvers: new Map(loaded.map((template) => [template.service, new Resolver(template, region)])),
     endpoint: new Endpoint(ports.endpoint, iam),
     iam,
     catalog: await new IamCatalog().load(SERVED_SERVICES),
@@ -109,18 +118,22 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await context.endpoint.stop();
     rmSync(stateFile(options.root, ports.endpoint), { force: true });
   };
+  let refused: Record<string, string[]> = {};
   try {
     // The emulators start side by side (DynamoDB Local's Java takes longest); the rest in order.
     const emulators = modules.filter((module) => module.emulator);
     running.push(...emulators);
-    const results = await Promise.allSettled(emulators.map((module) => module.start?.(context)));
-    const failed = results.find((result) => result.status === 'rejected');
+    const [checked, ...results] = await Promise.allSettled([checking, ...emulators.map((module) => module.start?.(context))]);
+    const failed = [checked, ...results].find((result) => result.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
+    refused = refusedServices((checked as PromiseFulfilledResult<TemplateChecks>).value, log);
+    context.templates = loaded.filter((template) => !refused[template.service]);
+    for (const service of Object.keys(refused)) context.resolvers.delete(service);
     for (const module of modules.filter((candidate) => !candidate.emulator)) {
       running.push(module);
       await module.start?.(context);
     }
-    for (const template of templates) await createStack(context, modules, template);
+    for (const template of context.templates) await createStack(context, modules, template);
     for (const module of modules) await module.started?.(context);
   } catch (error) {
     await stop();
@@ -133,7 +146,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     region,
     urls: context.urls,
     startedInMs,
-    services: templates.map((t) => t.service),
+    services: context.templates.map((t) => t.service),
     refused,
   });
   return { context, startedInMs, stop };

@@ -1,10 +1,14 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { ServiceTemplate } from '../services/cloudformation/template';
 import type { Finding } from './finding';
+
+// Asynchronous, so that the local cloud's emulators start while cfn-lint (a Python start, ~1 s) answers.
+const run = promisify(execFile);
 
 /** The one checked-in cfn-lint configuration: warnings it ignores, each with its reason. */
 export const CFN_LINT_CONFIG = '.cfnlintrc.yaml';
@@ -27,7 +31,7 @@ interface CachedRun {
  * cfn-lint, found on PATH, where pipx puts it (~/.local/bin) or in pyenv's shims; CFN_LINT names
  * another. Undefined when it is not installed.
  */
-export function findCfnLint(env: NodeJS.ProcessEnv = process.env): { path: string; version: string } | undefined {
+export async function findCfnLint(env: NodeJS.ProcessEnv = process.env): Promise<{ path: string; version: string } | undefined> {
   const home = env.HOME ?? homedir();
   const candidates = [
     env.CFN_LINT,
@@ -38,8 +42,8 @@ export function findCfnLint(env: NodeJS.ProcessEnv = process.env): { path: strin
   for (const path of candidates) {
     if (!existsSync(path)) continue;
     try {
-      const version = execFileSync(path, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-      return { path, version };
+      const { stdout } = await run(path, ['--version'], { encoding: 'utf8' });
+      return { path, version: stdout.trim() };
     } catch {
       // A broken shim (pyenv without that Python) is as good as none: try the next.
     }
@@ -75,7 +79,7 @@ export function ignoredChecks(configText: string): Array<{ rule: string; reason:
  * hints are not findings). A template linted before with the same content, config and cfn-lint
  * version is not linted again: its findings are read back.
  */
-export function cfnLintFindings(root: string, templates: ServiceTemplate[], cfnLint: { path: string; version: string }): Map<string, Finding[]> {
+export async function cfnLintFindings(root: string, templates: ServiceTemplate[], cfnLint: { path: string; version: string }): Promise<Map<string, Finding[]>> {
   const configFile = join(root, CFN_LINT_CONFIG);
   const config = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '';
   ignoredChecks(config);
@@ -91,7 +95,7 @@ export function cfnLintFindings(root: string, templates: ServiceTemplate[], cfnL
   }
   for (const region of new Set(stale.map((template) => template.region))) {
     const batch = stale.filter((template) => template.region === region);
-    const output = runCfnLint(cfnLint.path, root, region, existsSync(configFile) ? configFile : undefined, batch);
+    const output = await runCfnLint(cfnLint.path, root, region, existsSync(configFile) ? configFile : undefined, batch);
     for (const template of batch) {
       const findings = output
         .filter((result) => join(root, result.Filename) === template.file || result.Filename === template.file)
@@ -104,15 +108,15 @@ export function cfnLintFindings(root: string, templates: ServiceTemplate[], cfnL
   return results;
 }
 
-function runCfnLint(path: string, root: string, region: string, configFile: string | undefined, templates: ServiceTemplate[]): CfnLintResult[] {
+async function runCfnLint(path: string, root: string, region: string, configFile: string | undefined, templates: ServiceTemplate[]): Promise<CfnLintResult[]> {
   const args = ['--format', 'json', '--regions', region, ...(configFile ? ['--config-file', configFile] : []), '--', ...templates.map((t) => t.file)];
   let stdout: string;
   try {
-    stdout = execFileSync(path, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    ({ stdout } = await run(path, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
   } catch (error) {
     // cfn-lint exits non-zero when it finds something; its findings are still on stdout.
-    const failed = error as { stdout?: string; stderr?: string; status?: number };
-    if (!failed.stdout?.trim().startsWith('[')) throw new Error(`cfn-lint failed (exit ${failed.status}): ${failed.stderr || failed.stdout}`);
+    const failed = error as { stdout?: string; stderr?: string; code?: number | string };
+    if (!failed.stdout?.trim().startsWith('[')) throw new Error(`cfn-lint failed (exit ${failed.code}): ${failed.stderr || failed.stdout}`);
     stdout = failed.stdout;
   }
   return JSON.parse(stdout || '[]') as CfnLintResult[];

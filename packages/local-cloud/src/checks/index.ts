@@ -25,8 +25,8 @@ export const CFN_LINT_MISSING =
  */
 export async function checkTemplates(root: string, templates: ServiceTemplate[]): Promise<TemplateChecks> {
   const started = performance.now();
-  const cfnLint = findCfnLint();
-  const linted = cfnLint ? cfnLintFindings(root, templates, cfnLint) : new Map<string, Finding[]>();
+  const cfnLint = await findCfnLint();
+  const linted = cfnLint ? await cfnLintFindings(root, templates, cfnLint) : new Map<string, Finding[]>();
   const findings = new Map<string, Finding[]>();
   const figures = { templates: templates.length, resources: 0, policies: 0, statements: 0, actions: 0, milliseconds: 0 };
   // A template the local cloud cannot even resolve (an intrinsic it does not know) fails its own checks, not everyone's.

@@ -242,19 +242,19 @@ describe('the creation-order check', () => {
 
 // cfn-lint is AWS's linter, installed on these machines; in CI (CI=true) it must be there, elsewhere
 // `npm test` prints one loud line when it is missing and these cases cannot run.
-const cfnLint = findCfnLint();
+const cfnLint = await findCfnLint();
 (cfnLint || process.env.CI === 'true' ? describe : describe.skip)('cfn-lint on fixture templates', () => {
-  const lint = (template: ServiceTemplate) => {
+  const lint = async (template: ServiceTemplate) => {
     if (!cfnLint) throw new Error('cfn-lint is required here (CI=true): pipx install cfn-lint');
-    return cfnLintFindings(root, [template], cfnLint).get('svc') ?? [];
+    return (await cfnLintFindings(root, [template], cfnLint)).get('svc') ?? [];
   };
 
-  it('passes the fixture as it is', () => {
-    expect(lint(fixture())).toEqual([]);
+  it('passes the fixture as it is', async () => {
+    expect(await lint(fixture())).toEqual([]);
   }, 30_000);
 
-  it('finds an IoT rule name with a hyphen (E3031), as a deploy would fail on it', () => {
-    const findings = lint(
+  it('finds an IoT rule name with a hyphen (E3031), as a deploy would fail on it', async () => {
+    const findings = await lint(
       fixture((resources) => {
         (resources.Rule as { Properties: Record<string, unknown> }).Properties.RuleName = 'svc-dev_buttons';
       }),
@@ -265,8 +265,8 @@ const cfnLint = findCfnLint();
     );
   }, 30_000);
 
-  it('finds two outputs merged into one (E6101)', () => {
-    const findings = lint(
+  it('finds two outputs merged into one (E6101)', async () => {
+    const findings = await lint(
       fixture((_resources, outputs) => {
         outputs.TableName = { Value: { Ref: 'Table', 'Fn::Sub': 'arn:aws:states:${AWS::Region}:${AWS::AccountId}:stateMachine:x' } };
       }),
@@ -274,14 +274,14 @@ const cfnLint = findCfnLint();
     expect(findings.map((finding) => [finding.rule, finding.path.split(' ')[0]])).toEqual([['E6101', 'Outputs/TableName/Value']]);
   }, 30_000);
 
-  it('reads a linted template back instead of linting it again, and lints it again once it changed', () => {
+  it('reads a linted template back instead of linting it again, and lints it again once it changed', async () => {
     const template = fixture();
-    lint(template);
+    await lint(template);
     // A cfn-lint that cannot run proves the second answer came from the cache.
     const broken = { path: '/nonexistent/cfn-lint', version: cfnLint?.version ?? '' };
-    expect(cfnLintFindings(root, [template], broken).get('svc')).toEqual([]);
+    expect((await cfnLintFindings(root, [template], broken)).get('svc')).toEqual([]);
     writeFileSync(template.file, JSON.stringify({ Resources: { Nothing: { Type: 'AWS::SQS::Queue', Properties: { Bogus: 1 } } } }));
-    expect(() => cfnLintFindings(root, [template], broken)).toThrow();
+    await expect(cfnLintFindings(root, [template], broken)).rejects.toThrow();
   }, 30_000);
 });
 

@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
 
 export interface FunctionConfig {
   service: string;
@@ -55,8 +55,8 @@ interface Worker {
  * stripper (a WebAssembly compiler) into every worker, memory and start-up time the function
  * would not spend in Lambda.
  */
-const BOOTSTRAP = (() => {
-  const { outputFiles } = buildSync({
+const BOOTSTRAP = await (async () => {
+  const { outputFiles } = await build({
     entryPoints: [fileURLToPath(new URL('./bootstrap.ts', import.meta.url))],
     bundle: true,
     platform: 'node',
@@ -64,6 +64,8 @@ const BOOTSTRAP = (() => {
     target: 'node22',
     write: false,
   });
+  // Nothing else here needs esbuild's service process (~12 MB): stopped, not left running.
+  await stopEsbuild();
   const code = outputFiles?.[0]?.text;
   if (!code) throw new Error('esbuild wrote no bundle for the Lambda bootstrap');
   const file = join(tmpdir(), `zero-idle-bootstrap-${createHash('sha256').update(code).digest('hex').slice(0, 12)}.mjs`);
