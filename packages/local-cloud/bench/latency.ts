@@ -1,9 +1,8 @@
 // Latency of one call through the local endpoint beside the same call straight to the emulator that
 // answers it (and to moto_server, when it is installed, as the alternative many teams use), on a
-// local cloud of its own; then the idle resident memory of every process of that cloud, and its
-// start to ready over several starts. BENCH_CALLS sets the calls per measurement (500 by default,
-// after a warm-up of 50), BENCH_STARTS the starts (5); BENCH_BASELINE=<checkout> measures that
-// checkout's endpoint too, side by side.
+// local cloud of its own, and the idle resident memory of every process of that cloud (start to
+// ready is bench/bundles.ts's). BENCH_CALLS sets the calls per measurement (500 by default, after a
+// warm-up of 50); BENCH_BASELINE=<checkout> measures that checkout's endpoint too, side by side.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -12,7 +11,6 @@ import { type BenchCloud, cloudTree, percentile, residentMemory, startBenchCloud
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 500);
 const WARM_UP = 50;
-const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const MOTO_PORT = 25999;
 
 type Timed = { median: number; p95: number };
@@ -138,17 +136,6 @@ async function idleMemory(cloud: BenchCloud): Promise<void> {
   console.log(`  ${`${total} MiB`.padStart(8)}  in all`);
 }
 
-async function startTimes(checkout: string | undefined): Promise<string> {
-  const starts: number[] = [];
-  for (let run = 0; run < STARTS; run += 1) {
-    const started = performance.now();
-    const again = await startBenchCloud(24566, checkout);
-    starts.push(performance.now() - started);
-    await again.stop();
-  }
-  return `median ${percentile(starts, 50).toFixed(0)} ms, min ${Math.min(...starts).toFixed(0)} ms, max ${Math.max(...starts).toFixed(0)} ms`;
-}
-
 async function main() {
   const baseline = process.env.BENCH_BASELINE;
   console.log(`\nlocal cloud latency: ${CALLS} calls each after ${WARM_UP} to warm up, AWS SDK v3 clients, one at a time, targets in turns`);
@@ -177,8 +164,6 @@ async function main() {
     await other?.stop();
     await cloud.stop();
   }
-  console.log(`\nstart to ready (spawn to "ready", ${STARTS} starts): ${await startTimes(undefined)}`);
-  if (baseline) console.log(`  baseline: ${await startTimes(baseline)}`);
 }
 
 await main();
