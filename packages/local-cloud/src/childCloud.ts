@@ -1,12 +1,15 @@
 // The local cloud as its CLI runs it, in a process of its own, so that a test can kill it (-9) at any
 // moment and start it again on the same folder, as a developer's Ctrl-C or a crash would.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LocalCloudState, portsFrom, stateFile } from './index';
 import { processTree } from './processes';
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const REPOSITORY = fileURLToPath(new URL('../../..', import.meta.url));
 
 export interface ChildCloud {
   state: LocalCloudState;
@@ -61,6 +64,22 @@ export async function startChildCloud(options: { root: string; portBase: number;
     stop: async () => {
       child.kill('SIGINT');
       await ended;
+    },
+  };
+}
+
+/**
+ * One service's cloud of its own, on a persist folder of its own (a temporary one): each start() is
+ * a --persist start on that folder (a restart, after a kill -9), with the tests' helpers pointed at it.
+ */
+export function restartableCloud(options: { service: string; portBase: number }): { persistDir: string; start(): Promise<ChildCloud> } {
+  const persistDir = mkdtempSync(join(tmpdir(), `${options.service}-persist-`));
+  return {
+    persistDir,
+    start: async () => {
+      const cloud = await startChildCloud({ root: REPOSITORY, portBase: options.portBase, persistDir, services: [options.service] });
+      cloud.useForTests();
+      return cloud;
     },
   };
 }

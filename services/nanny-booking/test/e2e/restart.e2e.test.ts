@@ -2,29 +2,19 @@
 // local cloud is killed (-9) while they run, then started again with --persist on the same folder, as
 // AWS would have carried on: every application ends ACCEPTED or DECLINED, none is left PENDING, and
 // each nanny is told (twice at most, for the emails in flight at the kill: see below).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
-import { type ChildCloud, startChildCloud } from '@zero-idle/local-cloud/child-cloud';
+import { type ChildCloud, restartableCloud } from '@zero-idle/local-cloud/child-cloud';
 import { until } from '@zero-idle/local-cloud/testing';
 import * as given from '../steps/given';
 import * as then from '../steps/then';
 import * as when from '../steps/when';
 
-const root = fileURLToPath(new URL('../../../..', import.meta.url));
 const APPLICANTS = 60;
 const PORT_BASE = 27566;
 
 describe('a booking when the local cloud is killed mid-way', () => {
   it('declines every other application once, after a kill -9 and a --persist restart', async () => {
-    const persistDir = mkdtempSync(join(tmpdir(), 'booking-persist-'));
-    const start = async () => {
-      const cloud = await startChildCloud({ root, portBase: PORT_BASE, persistDir, services: ['nanny-booking'] });
-      cloud.useForTests();
-      return cloud;
-    };
+    const { start } = restartableCloud({ service: 'nanny-booking', portBase: PORT_BASE });
     let cloud: ChildCloud | undefined = await start();
     try {
       const parent = await given.aMember('parent', 'parent');

@@ -2,29 +2,21 @@
 // local cloud is killed (-9): Lambda had accepted the S3 event, so after a --persist restart the event
 // runs again and the submission is made, the author and the editor told once each, as AWS would have.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { createDocumentClient } from '@zero-idle/core';
-import { type ChildCloud, startChildCloud } from '@zero-idle/local-cloud/child-cloud';
+import { type ChildCloud, restartableCloud } from '@zero-idle/local-cloud/child-cloud';
 import { emailsTo, injectFault, until, waitForEmails } from '@zero-idle/local-cloud/testing';
 import { submissionStore } from '../../src/store';
 import { compose, deliver, EDITOR, INBOX, PROCESS, submissionIdOf } from '../support/mail';
 
-const root = fileURLToPath(new URL('../../../..', import.meta.url));
 const PORT_BASE = 27766;
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 describe('a submission when the local cloud is killed mid-way', () => {
   it('is made after a kill -9 during its retries and a --persist restart', async () => {
-    const persistDir = mkdtempSync(join(tmpdir(), 'story-persist-'));
-    const start = async () => {
-      const cloud = await startChildCloud({ root, portBase: PORT_BASE, persistDir, services: ['story-submissions'] });
-      cloud.useForTests();
-      return cloud;
-    };
+    const { persistDir, start } = restartableCloud({ service: 'story-submissions', portBase: PORT_BASE });
     let cloud: ChildCloud | undefined = await start();
     try {
       const from = `author-${randomBytes(4).toString('hex')}@example.com`;

@@ -1,28 +1,18 @@
 // An activation in its retries (SES refusing the activation email, so Step Functions retries the
 // SendActivationMail task) when the local cloud is killed (-9): after a --persist restart the
 // execution carries on from that task, and the user gets one activation email, whose link works.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from '@jest/globals';
-import { type ChildCloud, startChildCloud } from '@zero-idle/local-cloud/child-cloud';
+import { type ChildCloud, restartableCloud } from '@zero-idle/local-cloud/child-cloud';
 import { emailsTo, injectFault, until, waitForEmails } from '@zero-idle/local-cloud/testing';
 import * as when from '../steps/when';
 import { executionArn, linkIn, uniqueUser } from '../support/users';
 
-const root = fileURLToPath(new URL('../../../..', import.meta.url));
 const PORT_BASE = 27966;
 
 describe('an activation when the local cloud is killed mid-way', () => {
   it('sends one activation email after a kill -9 during its retries and a --persist restart', async () => {
-    const persistDir = mkdtempSync(join(tmpdir(), 'activation-persist-'));
-    const start = async () => {
-      const cloud = await startChildCloud({ root, portBase: PORT_BASE, persistDir, services: ['user-activation'] });
-      cloud.useForTests();
-      return cloud;
-    };
+    const { start } = restartableCloud({ service: 'user-activation', portBase: PORT_BASE });
     let cloud: ChildCloud | undefined = await start();
     const sfn = () =>
       new SFNClient({ endpoint: cloud?.state.urls.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'restarttest', secretAccessKey: 'x' } });
