@@ -1,10 +1,10 @@
 // Helpers for benchmarks that need a local cloud of their own (ports apart from dev and tests).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { portsFrom } from './ports';
-import { processTree } from './processes';
+import { childProcesses, processTree } from './processes';
 import { readState } from './state';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -58,21 +58,10 @@ export async function startBenchCloud(portBase: number, checkout = root): Promis
  * (a baseline may run it under the tsx CLI, which runs it in a child). Linux only (/proc).
  */
 export function cloudProcess(pid: number): number {
-  const children = (parent: number) =>
-    readdirSync('/proc')
-      .filter((name) => /^\d+$/.test(name))
-      .filter((name) => {
-        try {
-          return readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(parent);
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
   const namesCli = (candidate: number) => readFileSync(`/proc/${candidate}/cmdline`, 'utf8').includes('local-cloud/src/cli.ts');
   let current = pid;
   for (;;) {
-    const next = children(current).find(namesCli);
+    const next = childProcesses(current).find(namesCli);
     if (!next) return current;
     current = next;
   }
